@@ -1,0 +1,167 @@
+package io.github.deaddirections.assemble;
+
+/**
+ * How a genuine block contributes to Watanabe's (lambda, m) (METHOD 5, "typed intersection of the
+ * loci"). Each law is a closed form in the block's type and sizes.
+ */
+public interface BlockLaw {
+
+    /** lambda_B. */
+    double learningCoefficient();
+
+    /** m_B. */
+    int multiplicity();
+
+    /** The order k the block shows along its characteristic (diagonal) direction. */
+    int order();
+
+    /** False when the structure does not enumerate and lambda_B is only a bound. */
+    default boolean exact() {
+        return true;
+    }
+
+    /** A short formula for people, e.g. {@code min(1/2, 4/2)}. */
+    String formula();
+
+    /**
+     * A single additive direction of order k with {@code mPerp} quadratic partners:
+     * {@code lambda_B = 1/(2k) + mPerp/2}, m = 1.
+     */
+    record SingleDirection(int order, int quadraticPartners, boolean exact) implements BlockLaw {
+        @Override
+        public double learningCoefficient() {
+            return 1.0 / (2.0 * order) + quadraticPartners / 2.0;
+        }
+
+        @Override
+        public int multiplicity() {
+            return 1;
+        }
+
+        @Override
+        public String formula() {
+            return "1/(2*" + order + ")" + (quadraticPartners > 0 ? " + " + quadraticPartners + "/2" : "");
+        }
+    }
+
+    /**
+     * A crossing {@code prod x_i^(2 k_i)} with prior exponents h_i (the component dimensions minus 1):
+     * {@code lambda_B = min_i (h_i + 1) / (2 k_i)}, m_B = how many indices attain it.
+     */
+    record Crossing(int[] dimensions, int[] orders, int order) implements BlockLaw {
+        @Override
+        public double learningCoefficient() {
+            double min = Double.POSITIVE_INFINITY;
+            for (int i = 0; i < orders.length; i++) {
+                min = Math.min(min, dimensions[i] / (2.0 * orders[i]));
+            }
+            return min;
+        }
+
+        @Override
+        public int multiplicity() {
+            double min = learningCoefficient();
+            int m = 0;
+            for (int i = 0; i < orders.length; i++) {
+                if (Math.abs(dimensions[i] / (2.0 * orders[i]) - min) <= 1e-12) {
+                    m++;
+                }
+            }
+            return m;
+        }
+
+        @Override
+        public String formula() {
+            StringBuilder sb = new StringBuilder("min(");
+            for (int i = 0; i < orders.length; i++) {
+                sb.append(i == 0 ? "" : ", ").append(dimensions[i]).append("/(2*").append(orders[i]).append(')');
+            }
+            return sb.append(')').toString();
+        }
+    }
+
+    /**
+     * Node death: a crossing of the outgoing component (order 1, dimension n_out) and the incoming
+     * component (order p, dimension d_in + 1): {@code lambda_B = min(n_out/2, (d_in+1)/(2p))}. The
+     * diagonal shows order p + 1.
+     */
+    static Crossing nodeDeath(int outgoing, int incoming, int p) {
+        return new Crossing(new int[]{outgoing, incoming}, new int[]{1, p}, p + 1);
+    }
+
+    /** Width-one chain {@code (w_1 ... w_L)^2} at 0: lambda = 1/2, m = L; the diagonal shows order L. */
+    record Chain(int length) implements BlockLaw {
+        @Override
+        public double learningCoefficient() {
+            return 0.5;
+        }
+
+        @Override
+        public int multiplicity() {
+            return length;
+        }
+
+        @Override
+        public int order() {
+            return length;
+        }
+
+        @Override
+        public String formula() {
+            return "1/2 (width-one chain of " + length + ")";
+        }
+    }
+
+    /**
+     * Duplicate units with a smooth activation: a positive-definite quartic in the n = d_in + 1
+     * incoming differential coordinates, lambda_B = n/4, m = 1 (the flat outgoing difference adds 0).
+     */
+    record DuplicateUnits(int incoming) implements BlockLaw {
+        @Override
+        public double learningCoefficient() {
+            return incoming / 4.0;
+        }
+
+        @Override
+        public int multiplicity() {
+            return 1;
+        }
+
+        @Override
+        public int order() {
+            return 2;
+        }
+
+        @Override
+        public String formula() {
+            return incoming + "/4";
+        }
+    }
+
+    /**
+     * The excess block of a reduced-rank bottleneck (M inputs, N outputs, H hidden, true rank r):
+     * Aoyagi-Watanabe's lambda minus the rank part {@code r(M+N-r)/2}, i.e. the rank-0 problem in
+     * (M-r, N-r, H-r).
+     */
+    record ReducedRankExcess(int inputs, int outputs, int hidden, int rank) implements BlockLaw {
+        @Override
+        public double learningCoefficient() {
+            return ReducedRank.learningCoefficient(inputs, outputs, hidden, rank) - rank * (inputs + outputs - rank) / 2.0;
+        }
+
+        @Override
+        public int multiplicity() {
+            return ReducedRank.multiplicity(inputs, outputs, hidden, rank);
+        }
+
+        @Override
+        public int order() {
+            return 2;
+        }
+
+        @Override
+        public String formula() {
+            return "AW(M=" + inputs + ", N=" + outputs + ", H=" + hidden + ", r=" + rank + ") - r(M+N-r)/2";
+        }
+    }
+}

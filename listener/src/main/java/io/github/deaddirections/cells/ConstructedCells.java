@@ -1,0 +1,209 @@
+package io.github.deaddirections.cells;
+
+import io.github.deaddirections.cells.Cell.Genuine;
+import io.github.deaddirections.cells.Cell.Prediction;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
+
+import java.util.List;
+import java.util.Random;
+import java.util.function.LongFunction;
+
+/**
+ * The acceptance cells of CELLS.md, built as DL4J networks with planted parameters: live weights
+ * from N(0, 1) with a fixed seed, planted zeros exactly 0, and N = 512 standard-normal probe
+ * inputs from the same seed.
+ */
+public final class ConstructedCells {
+
+    public static final int PROBE_SAMPLES = 512;
+
+    private ConstructedCells() {
+    }
+
+    /** Every cell for one seed, in CELLS.md order. */
+    public static List<Cell> all(long seed) {
+        return names().stream().map(n -> byName(n, seed)).toList();
+    }
+
+    public static List<String> names() {
+        return List.of("regular-linear", "collinear-input", "tanh-node-death", "relu-rescaling", "softmax-logit-shift",
+                "deep-linear-chain-3", "reduced-rank-3-3-2-1", "conv-channel-death");
+    }
+
+    public static Cell byName(String name, long seed) {
+        LongFunction<Cell> f = switch (name) {
+            case "regular-linear" -> ConstructedCells::regularLinear;
+            case "collinear-input" -> ConstructedCells::collinearInput;
+            case "tanh-node-death" -> ConstructedCells::tanhNodeDeath;
+            case "relu-rescaling" -> ConstructedCells::reluRescaling;
+            case "softmax-logit-shift" -> ConstructedCells::softmaxLogitShift;
+            case "deep-linear-chain-3" -> ConstructedCells::deepLinearChain3;
+            case "reduced-rank-3-3-2-1" -> ConstructedCells::reducedRank3321;
+            case "conv-channel-death" -> ConstructedCells::convChannelDeath;
+            default -> throw new IllegalArgumentException("no cell named '" + name + "'; cells are " + names());
+        };
+        return f.apply(seed);
+    }
+
+    /** Output(3 -> 1, identity, MSE): nothing dead. */
+    public static Cell regularLinear(long seed) {
+        Random rnd = new Random(seed);
+        MultiLayerNetwork net = build(seed, new OutputLayer.Builder(LossFunction.MSE).nIn(3).nOut(1)
+                .activation(Activation.IDENTITY).build());
+        set(net, 0, "W", gaussian(rnd, 3, 1));
+        set(net, 0, "b", gaussian(rnd, 1, 1));
+        return new Cell("regular-linear", net, probe(rnd, 3),
+                new Prediction(4, 4, 0, List.of(), 2, 1, 1));
+    }
+
+    /** Same network, but probe column 3 equals column 1: an activation-null direction. */
+    public static Cell collinearInput(long seed) {
+        Cell c = regularLinear(seed);
+        INDArray probe = c.probe().dup();
+        probe.putColumn(2, probe.getColumn(0).dup());
+        return new Cell("collinear-input", c.network(), probe, new Prediction(4, 3, 1, List.of(), 3, 2, 1));
+    }
+
+    /** Dense(3 -> 4, tanh) -> Output(4 -> 1, identity, MSE); unit 3 has zero incoming, bias and outgoing. */
+    public static Cell tanhNodeDeath(long seed) {
+        Random rnd = new Random(seed);
+        MultiLayerNetwork net = build(seed,
+                new DenseLayer.Builder().nIn(3).nOut(4).activation(Activation.TANH).build(),
+                new OutputLayer.Builder(LossFunction.MSE).nIn(4).nOut(1).activation(Activation.IDENTITY).build());
+        INDArray w1 = gaussian(rnd, 3, 4);
+        INDArray b1 = gaussian(rnd, 1, 4);
+        INDArray w2 = gaussian(rnd, 4, 1);
+        INDArray b2 = gaussian(rnd, 1, 1);
+        w1.putColumn(3, Nd4j.zeros(DataType.DOUBLE, 3, 1));
+        b1.putScalar(0, 3, 0.0);
+        w2.putScalar(3, 0, 0.0);
+        set(net, 0, "W", w1);
+        set(net, 0, "b", b1);
+        set(net, 1, "W", w2);
+        set(net, 1, "b", b2);
+        return new Cell("tanh-node-death", net, probe(rnd, 3), new Prediction(21, 16, 0,
+                List.of(new Genuine("node-death", 2, 5, 0.5, 1)), 17, 2, 1));
+    }
+
+    /** Dense(3 -> 4, relu) -> Output(4 -> 1); every unit active on part of the probe: 4 curved rescaling orbits. */
+    public static Cell reluRescaling(long seed) {
+        Random rnd = new Random(seed);
+        MultiLayerNetwork net = build(seed,
+                new DenseLayer.Builder().nIn(3).nOut(4).activation(Activation.RELU).build(),
+                new OutputLayer.Builder(LossFunction.MSE).nIn(4).nOut(1).activation(Activation.IDENTITY).build());
+        set(net, 0, "W", gaussian(rnd, 3, 4));
+        // Small biases keep every unit's hyperplane through the bulk of the probe.
+        set(net, 0, "b", gaussian(rnd, 1, 4).muli(0.25));
+        set(net, 1, "W", gaussian(rnd, 4, 1));
+        set(net, 1, "b", gaussian(rnd, 1, 1));
+        return new Cell("relu-rescaling", net, probe(rnd, 3), new Prediction(21, 17, 4, List.of(), 17, 2, 1));
+    }
+
+    /** Output(3 -> 4, softmax, MCXENT): the logit shift, n_in + 1 = 4 flat directions. */
+    public static Cell softmaxLogitShift(long seed) {
+        Random rnd = new Random(seed);
+        MultiLayerNetwork net = build(seed, new OutputLayer.Builder(LossFunction.MCXENT).nIn(3).nOut(4)
+                .activation(Activation.SOFTMAX).build());
+        set(net, 0, "W", gaussian(rnd, 3, 4));
+        set(net, 0, "b", gaussian(rnd, 1, 4));
+        return new Cell("softmax-logit-shift", net, probe(rnd, 3), new Prediction(16, 12, 4, List.of(), 6, 1, 1));
+    }
+
+    /** Dense(1 -> 1) -> Dense(1 -> 1) -> Output(1 -> 1), identity, no bias, all weights 0: the width-one chain. */
+    public static Cell deepLinearChain3(long seed) {
+        Random rnd = new Random(seed);
+        MultiLayerNetwork net = build(seed,
+                new DenseLayer.Builder().nIn(1).nOut(1).activation(Activation.IDENTITY).hasBias(false).build(),
+                new DenseLayer.Builder().nIn(1).nOut(1).activation(Activation.IDENTITY).hasBias(false).build(),
+                new OutputLayer.Builder(LossFunction.MSE).nIn(1).nOut(1).activation(Activation.IDENTITY).hasBias(false).build());
+        for (int i = 0; i < 3; i++) {
+            set(net, i, "W", Nd4j.zeros(DataType.DOUBLE, 1, 1));
+        }
+        return new Cell("deep-linear-chain-3", net, probe(rnd, 1), new Prediction(3, 0, 0,
+                List.of(new Genuine("deep-linear-chain", 3, 3, 0.5, 3)), 1, 2, 3));
+    }
+
+    /** Dense(3 -> 2) -> Output(2 -> 3), identity, no bias; W1 = [u, 0], W2 = [v'; 0] (rank 1). */
+    public static Cell reducedRank3321(long seed) {
+        Random rnd = new Random(seed);
+        MultiLayerNetwork net = build(seed,
+                new DenseLayer.Builder().nIn(3).nOut(2).activation(Activation.IDENTITY).hasBias(false).build(),
+                new OutputLayer.Builder(LossFunction.MSE).nIn(2).nOut(3).activation(Activation.IDENTITY).hasBias(false).build());
+        INDArray w1 = Nd4j.zeros(DataType.DOUBLE, 3, 2);
+        w1.putColumn(0, gaussian(rnd, 3, 1));
+        INDArray w2 = Nd4j.zeros(DataType.DOUBLE, 2, 3);
+        w2.putRow(0, gaussian(rnd, 1, 3));
+        set(net, 0, "W", w1);
+        set(net, 1, "W", w2);
+        return new Cell("reduced-rank-3-3-2-1", net, probe(rnd, 3), new Prediction(12, 5, 3,
+                List.of(new Genuine("reduced-rank", 2, 4, 1.0, 2)), 7, 2, 2));
+    }
+
+    /** Convolution(1 -> 3, 3x3, tanh) on 6x6 -> global average pooling -> Output(3 -> 1); channel 2 dead. */
+    public static Cell convChannelDeath(long seed) {
+        Random rnd = new Random(seed);
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(seed).dataType(DataType.DOUBLE).list()
+                .layer(new ConvolutionLayer.Builder(3, 3).nIn(1).nOut(3).stride(1, 1)
+                        .convolutionMode(ConvolutionMode.Truncate).activation(Activation.TANH).build())
+                .layer(new GlobalPoolingLayer.Builder(PoolingType.AVG).build())
+                .layer(new OutputLayer.Builder(LossFunction.MSE).nIn(3).nOut(1).activation(Activation.IDENTITY).build())
+                .setInputType(InputType.convolutional(6, 6, 1))
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        INDArray w = gaussian(rnd, 3 * 9, 1).reshape(3, 1, 3, 3);
+        INDArray b = gaussian(rnd, 1, 3);
+        w.get(org.nd4j.linalg.indexing.NDArrayIndex.point(2)).assign(0.0);
+        b.putScalar(0, 2, 0.0);
+        INDArray wOut = gaussian(rnd, 3, 1);
+        wOut.putScalar(2, 0, 0.0);
+        set(net, 0, "W", w);
+        set(net, 0, "b", b);
+        set(net, 2, "W", wOut);
+        set(net, 2, "b", gaussian(rnd, 1, 1));
+        INDArray probe = gaussian(rnd, PROBE_SAMPLES, 36).reshape(PROBE_SAMPLES, 1, 6, 6);
+        return new Cell("conv-channel-death", net, probe, new Prediction(34, 23, 0,
+                List.of(new Genuine("node-death", 2, 11, 0.5, 1)), 12, 1, 1));
+    }
+
+    private static MultiLayerNetwork build(long seed, org.deeplearning4j.nn.conf.layers.Layer... layers) {
+        NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder().seed(seed).dataType(DataType.DOUBLE).list();
+        for (org.deeplearning4j.nn.conf.layers.Layer l : layers) {
+            list.layer(l);
+        }
+        MultiLayerNetwork net = new MultiLayerNetwork(list.build());
+        net.init();
+        return net;
+    }
+
+    private static void set(MultiLayerNetwork net, int layer, String key, INDArray value) {
+        INDArray target = net.getLayer(layer).getParam(key);
+        target.assign(value.reshape(target.shape()));
+    }
+
+    private static INDArray gaussian(Random rnd, int rows, int cols) {
+        double[] v = new double[rows * cols];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = rnd.nextGaussian();
+        }
+        return Nd4j.createFromArray(v).reshape(rows, cols);
+    }
+
+    private static INDArray probe(Random rnd, int width) {
+        return gaussian(rnd, PROBE_SAMPLES, width);
+    }
+}

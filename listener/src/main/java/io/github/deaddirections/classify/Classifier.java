@@ -1,0 +1,264 @@
+package io.github.deaddirections.classify;
+
+import io.github.deaddirections.assemble.BlockLaw;
+import io.github.deaddirections.config.ReadConfig;
+import io.github.deaddirections.detect.BlockCandidate;
+import io.github.deaddirections.detect.Candidate;
+import io.github.deaddirections.detect.GaugeCandidate;
+import io.github.deaddirections.detect.NullSpaceCandidate;
+import io.github.deaddirections.detect.Orbit;
+import io.github.deaddirections.detect.ReadDirection;
+import io.github.deaddirections.fisher.ExpectedFisher;
+import io.github.deaddirections.fisher.FisherSpectrum;
+import io.github.deaddirections.fisher.Path;
+import io.github.deaddirections.read.DirectionRead;
+import io.github.deaddirections.read.DirectionReader;
+import io.github.deaddirections.read.RadiusGrid;
+import io.github.deaddirections.read.RateEstimate.Verdict;
+import io.github.deaddirections.report.StructureClass;
+import io.github.deaddirections.snapshot.Snapshot;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Turns candidates into classified structures (METHOD 3). Genuine blocks are read along their
+ * characteristic direction and own the flat directions of their locus; gauges are read along
+ * their orbits (never along a curved orbit's tangent); what stays unexplained in the exact null
+ * space goes through the generic gauge test and is then read direction by direction.
+ */
+public final class Classifier {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Classifier.class);
+
+    private final Snapshot snapshot;
+    private final ReadConfig config;
+    private final DirectionReader reader;
+    private final ExpectedFisher fisher;
+    private final double[] coordinateScale;
+    private int genericGaugeDimension = -1;
+
+    /**
+     * @param fisher          the exact Fisher (for the generic gauge test), or null on the structural path
+     * @param coordinateScale per-parameter scale (steps of the exact Fisher)
+     */
+    public Classifier(Snapshot snapshot, ReadConfig config, DirectionReader reader, ExpectedFisher fisher,
+                      double[] coordinateScale) {
+        this.snapshot = snapshot;
+        this.config = config;
+        this.reader = reader;
+        this.fisher = fisher;
+        this.coordinateScale = coordinateScale;
+    }
+
+    /** What the generic gauge test found over the whole null space (-1 when it did not run). */
+    public int genericGaugeDimension() {
+        return genericGaugeDimension;
+    }
+
+    public List<ClassifiedStructure> classify(List<Candidate> candidates, FisherSpectrum spectrum) {
+        NullSpaceAccount account = new NullSpaceAccount(spectrum == null ? null : spectrum.nullBasis());
+        List<ClassifiedStructure> out = new ArrayList<>();
+        for (Candidate c : candidates) {
+            if (c instanceof BlockCandidate b) {
+                block(b, account, out);
+            }
+        }
+        for (Candidate c : candidates) {
+            if (c instanceof GaugeCandidate g) {
+                gauge(g, account, out);
+            }
+        }
+        for (Candidate c : candidates) {
+            if (c instanceof NullSpaceCandidate n) {
+                residual(n, account, out);
+            }
+        }
+        return out;
+    }
+
+    private void block(BlockCandidate b, NullSpaceAccount account, List<ClassifiedStructure> out) {
+        DirectionRead diagonal = readStraight(b.characteristic());
+        List<DirectionRead> reads = new ArrayList<>();
+        reads.add(diagonal);
+        for (ReadDirection component : b.components()) {
+            reads.add(readStraight(component));
+        }
+        Verdict v = diagonal.verdict();
+        if (v == Verdict.LIVE) {
+            LOG.debug("{}: the diagonal is live (order 1){}; not a dead structure", b.id(), diagonal.note());
+            out.add(new ClassifiedStructure(b.id(), b.mechanism(), StructureClass.REGULAR, b.layers(), 0, 1, null, reads));
+            return;
+        }
+        int dims = account.claim(b.span());
+        if (dims == 0) {
+            LOG.debug("{}: its directions are already owned by an earlier structure", b.id());
+            return;
+        }
+        switch (v) {
+            case ORDER -> {
+                int k = diagonal.estimate().order();
+                BlockLaw law = k == b.law().order() ? b.law() : new BlockLaw.SingleDirection(k, 0, false);
+                if (k != b.law().order()) {
+                    LOG.warn("{}: the diagonal reads order {} where the {} law predicts {}; lambda_B is reported as a bound",
+                            b.id(), k, b.mechanism(), b.law().order());
+                }
+                out.add(new ClassifiedStructure(b.id(), b.mechanism(), StructureClass.GENUINE_SINGULARITY, b.layers(), dims,
+                        k, law, reads));
+            }
+            case FLAT -> out.add(new ClassifiedStructure(b.id(), b.mechanism(), StructureClass.FLAT_GAUGE, b.layers(), dims,
+                    null, null, reads));
+            default -> out.add(new ClassifiedStructure(b.id(), b.mechanism(), StructureClass.UNRESOLVED, b.layers(), dims,
+                    null, null, reads));
+        }
+    }
+
+    private void gauge(GaugeCandidate g, NullSpaceAccount account, List<ClassifiedStructure> out) {
+        List<DirectionRead> reads = new ArrayList<>();
+        int dims = 0;
+        int read = 0;
+        boolean allFlat = true;
+        for (Orbit orbit : g.orbits()) {
+            // The mechanism is exact: once the first orbits all read flat, the rest are claimed unread.
+            if (read < config.maxReadsPerStructure() || !allFlat) {
+                DirectionRead r = reader.read(orbit.role(), orbit.path(), scaleOf(orbit.tangent()));
+                read++;
+                if (r.verdict() != Verdict.FLAT) {
+                    allFlat = false;
+                    LOG.warn("{}: orbit {} is not flat ({}); not counted as a gauge", g.id(), orbit.role(), r.verdict());
+                    continue;
+                }
+                int added = account.claim(List.of(orbit.tangent()));
+                if (added > 0) {
+                    reads.add(r);
+                    dims += added;
+                }
+            } else {
+                dims += account.claim(List.of(orbit.tangent()));
+            }
+        }
+        if (dims > 0) {
+            out.add(new ClassifiedStructure(g.id(), g.mechanism(), StructureClass.FLAT_GAUGE, g.layers(), dims, null, null,
+                    reads));
+        }
+    }
+
+    private void residual(NullSpaceCandidate n, NullSpaceAccount account, List<ClassifiedStructure> out) {
+        List<double[]> rest = account.residual();
+        GaugeTest test = gaugeTest(n.spectrum());
+        if (test != null) {
+            List<double[]> whole = new ArrayList<>();
+            for (double[] v : n.spectrum().nullBasis()) {
+                whole.add(v);
+            }
+            genericGaugeDimension = test.gaugePart(whole).size();
+            if (!rest.isEmpty()) {
+                List<double[]> gauge = test.gaugePart(rest);
+                int dims = account.claim(gauge);
+                if (dims > 0) {
+                    out.add(new ClassifiedStructure("generic-gauge", "generic-gauge", StructureClass.FLAT_GAUGE,
+                            layersOf(gauge), dims, null, null, List.of()));
+                }
+                rest = account.residual();
+            }
+        }
+        List<DirectionRead> flatReads = new ArrayList<>();
+        List<double[]> flat = new ArrayList<>();
+        List<DirectionRead> unresolvedReads = new ArrayList<>();
+        List<double[]> unresolved = new ArrayList<>();
+        int index = 0;
+        for (double[] u : rest) {
+            DirectionRead r = reader.read("null-vector" + index, Path.straight(snapshot.parametersView(), u), scaleOf(u));
+            index++;
+            switch (r.verdict()) {
+                case FLAT -> {
+                    flat.add(u);
+                    flatReads.add(r);
+                }
+                case ORDER -> {
+                    int dims = account.claim(List.of(u));
+                    if (dims > 0) {
+                        int k = r.estimate().order();
+                        out.add(new ClassifiedStructure(n.mechanism() + ":" + r.role(), n.mechanism(),
+                                StructureClass.GENUINE_SINGULARITY, layersOf(List.of(u)), dims, k,
+                                new BlockLaw.SingleDirection(k, 0, false), List.of(r)));
+                    }
+                }
+                default -> {
+                    unresolved.add(u);
+                    unresolvedReads.add(r);
+                }
+            }
+        }
+        int flatDims = account.claim(flat);
+        if (flatDims > 0) {
+            out.add(new ClassifiedStructure(n.mechanism() + ":flat", n.mechanism(), StructureClass.FLAT_GAUGE, layersOf(flat),
+                    flatDims, null, null, flatReads));
+        }
+        int unresolvedDims = account.claim(unresolved);
+        if (unresolvedDims > 0) {
+            out.add(new ClassifiedStructure(n.mechanism() + ":unresolved", n.mechanism(), StructureClass.UNRESOLVED,
+                    layersOf(unresolved), unresolvedDims, null, null, unresolvedReads));
+        }
+    }
+
+    private GaugeTest gaugeTest(FisherSpectrum spectrum) {
+        if (fisher == null || snapshot.parameterCount() > config.gaugeTestLimit() || spectrum.nullDimension() == 0) {
+            return null;
+        }
+        double rms = snapshot.rms();
+        double offset = config.gaugeTestEpsilon() * (rms > 0 ? rms : 1.0);
+        return new GaugeTest(fisher, config, snapshot.parametersView(), coordinateScale, spectrum.nullDimension(), offset);
+    }
+
+    private DirectionRead readStraight(ReadDirection d) {
+        return reader.read(d.role(), Path.straight(snapshot.parametersView(), d.direction()), scaleOf(d.direction()));
+    }
+
+    /** The radius scale s of a direction: RMS of what it touches, else of its layers, else of the network, else 1. */
+    double scaleOf(double[] u) {
+        double max = 0;
+        for (double v : u) {
+            max = Math.max(max, Math.abs(v));
+        }
+        List<Integer> support = new ArrayList<>();
+        Set<String> layers = new LinkedHashSet<>();
+        for (int i = 0; i < u.length; i++) {
+            if (Math.abs(u[i]) > 1e-9 * max) {
+                support.add(i);
+                layers.add(snapshot.layout().layerOf(i));
+            }
+        }
+        double directionRms = snapshot.rms(support.stream().mapToInt(Integer::intValue).toArray());
+        List<Integer> layerIdx = new ArrayList<>();
+        for (String l : layers) {
+            for (int i : snapshot.layout().indicesOf(l)) {
+                layerIdx.add(i);
+            }
+        }
+        double layerRms = snapshot.rms(layerIdx.stream().mapToInt(Integer::intValue).toArray());
+        return RadiusGrid.scaleOf(directionRms, layerRms, snapshot.rms());
+    }
+
+    private List<String> layersOf(List<double[]> vectors) {
+        Set<String> layers = new LinkedHashSet<>();
+        for (double[] u : vectors) {
+            double max = 0;
+            for (double v : u) {
+                max = Math.max(max, Math.abs(v));
+            }
+            for (int i = 0; i < u.length; i++) {
+                if (Math.abs(u[i]) > 1e-6 * max) {
+                    layers.add(snapshot.layout().layerOf(i));
+                }
+            }
+        }
+        List<String> sorted = new ArrayList<>(layers);
+        sorted.sort((a, b) -> Integer.compare(snapshot.layer(a).position(), snapshot.layer(b).position()));
+        return sorted;
+    }
+}

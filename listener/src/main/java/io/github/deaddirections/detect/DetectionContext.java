@@ -1,0 +1,57 @@
+package io.github.deaddirections.detect;
+
+import io.github.deaddirections.config.ReadConfig;
+import io.github.deaddirections.fisher.FisherSpectrum;
+import io.github.deaddirections.snapshot.Snapshot;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Map;
+import java.util.Optional;
+
+/** What a detector may look at: the snapshot, the settings, and (on the exact path) the spectrum. */
+public final class DetectionContext {
+
+    private final Snapshot snapshot;
+    private final ReadConfig config;
+    private final FisherSpectrum spectrum;
+    private Map<String, INDArray> layerInputs;
+
+    public DetectionContext(Snapshot snapshot, ReadConfig config, FisherSpectrum spectrum) {
+        this.snapshot = snapshot;
+        this.config = config;
+        this.spectrum = spectrum;
+    }
+
+    public Snapshot snapshot() {
+        return snapshot;
+    }
+
+    public ReadConfig config() {
+        return config;
+    }
+
+    /** The exact Fisher spectrum, present when P is within the fisher-null limit. */
+    public Optional<FisherSpectrum> spectrum() {
+        return Optional.ofNullable(spectrum);
+    }
+
+    /** The input each layer sees at theta-hat (computed once, on first use). */
+    public synchronized Map<String, INDArray> layerInputs() {
+        if (layerInputs == null) {
+            layerInputs = snapshot.model().layerInputs(snapshot.parametersView(), snapshot.layers());
+        }
+        return layerInputs;
+    }
+
+    /** True when every given parameter is zero up to the dead-weight tolerance relative to {@code scale}. */
+    public boolean allZero(int[] indices, double scale) {
+        double[] theta = snapshot.parametersView();
+        double tol = config.deadWeightTolerance() * scale;
+        for (int i : indices) {
+            if (Math.abs(theta[i]) > tol) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,101 @@
+package io.github.deaddirections.detect;
+
+import io.github.deaddirections.snapshot.LayerInfo;
+import io.github.deaddirections.snapshot.ParameterBlock;
+import io.github.deaddirections.snapshot.Snapshot;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A hidden unit (dense) or channel (convolution) with the parameters that feed it and the
+ * parameters that read it: the objects node death, rescaling and duplicate units act on.
+ *
+ * @param layer     the unit's layer
+ * @param index     unit or channel index in the layer
+ * @param weights   incoming weights (a dense column, or a channel's kernel)
+ * @param bias      the unit's bias, or -1 when the layer has none
+ * @param outgoing  weights of the consuming layer that read this unit
+ * @param consumer  the consuming layer
+ */
+public record Unit(LayerInfo layer, int index, int[] weights, int bias, int[] outgoing, LayerInfo consumer) {
+
+    /** Incoming weights and bias together (the incoming component of node death, dimension d_in + 1). */
+    public int[] incoming() {
+        return bias < 0 ? weights.clone() : Directions.concat(weights, new int[]{bias});
+    }
+
+    /**
+     * Every unit of a dense or convolution layer whose consumer reads it as one row (dense after
+     * dense, dense after global pooling of a convolution, or a convolution after a convolution);
+     * empty when the layer's output is not read that way.
+     */
+    public static List<Unit> of(Snapshot snapshot, LayerInfo layer) {
+        Optional<ParameterBlock> w = Layers.weights(snapshot, layer);
+        Optional<LayerInfo> consumer = Layers.consumer(snapshot, layer);
+        if (w.isEmpty() || consumer.isEmpty()) {
+            return List.of();
+        }
+        LayerInfo c = consumer.get();
+        Optional<ParameterBlock> wc = Layers.weights(snapshot, c);
+        if (wc.isEmpty()) {
+            return List.of();
+        }
+        ParameterBlock in = w.get();
+        ParameterBlock out = wc.get();
+        int[] biasIdx = Layers.bias(snapshot, layer).map(ParameterBlock::flatIndex).orElse(null);
+        List<Unit> units = new ArrayList<>();
+        if (Layers.isDense(layer) && Layers.isDense(c) && c.preProcessor() == null && out.dim(0) == in.dim(1)
+                && c.input() != null && c.input().equals(layer.name())) {
+            int nIn = (int) in.dim(0);
+            int nUnits = (int) in.dim(1);
+            int nOut = (int) out.dim(1);
+            for (int j = 0; j < nUnits; j++) {
+                int[] inc = new int[nIn];
+                for (int i = 0; i < nIn; i++) {
+                    inc[i] = in.index(i, j);
+                }
+                int[] og = new int[nOut];
+                for (int k = 0; k < nOut; k++) {
+                    og[k] = out.index(j, k);
+                }
+                units.add(new Unit(layer, j, inc, biasIdx == null ? -1 : biasIdx[j], og, c));
+            }
+        } else if (Layers.isConvolution(layer) && in.shape().length == 4) {
+            int channels = (int) in.dim(0);
+            int kernel = (int) (in.dim(1) * in.dim(2) * in.dim(3));
+            boolean viaPooling = c.input() != null && !c.input().equals(layer.name());
+            boolean denseAfterPooling = Layers.isDense(c) && viaPooling && out.dim(0) == channels;
+            boolean convAfterConv = Layers.isConvolution(c) && !viaPooling && out.shape().length == 4 && out.dim(1) == channels;
+            if (!denseAfterPooling && !convAfterConv) {
+                return List.of();
+            }
+            for (int j = 0; j < channels; j++) {
+                int[] inc = new int[kernel];
+                System.arraycopy(in.flatIndex(), j * kernel, inc, 0, kernel);
+                int[] og;
+                if (denseAfterPooling) {
+                    og = new int[(int) out.dim(1)];
+                    for (int k = 0; k < og.length; k++) {
+                        og[k] = out.index(j, k);
+                    }
+                } else {
+                    int kh = (int) out.dim(2);
+                    int kw = (int) out.dim(3);
+                    og = new int[(int) out.dim(0) * kh * kw];
+                    int n = 0;
+                    for (int o = 0; o < out.dim(0); o++) {
+                        for (int y = 0; y < kh; y++) {
+                            for (int x = 0; x < kw; x++) {
+                                og[n++] = out.index(o, j, y, x);
+                            }
+                        }
+                    }
+                }
+                units.add(new Unit(layer, j, inc, biasIdx == null ? -1 : biasIdx[j], og, c));
+            }
+        }
+        return units;
+    }
+}

@@ -1,0 +1,86 @@
+package io.github.deaddirections.read;
+
+import io.github.deaddirections.config.ReadConfig;
+import io.github.deaddirections.fisher.DirectionalCurve;
+import io.github.deaddirections.fisher.Path;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads one direction (METHOD 2.1): computes {@code F_u} and {@code K_u} on the radius grid,
+ * extends the grid upward (up to t = s) while {@code F_u} has not cleared the null threshold by
+ * the configured decades, then fits the rate.
+ */
+public final class DirectionReader {
+
+    private final DirectionalCurve curve;
+    private final ReadConfig config;
+    private final RateFit fit;
+    private final double nullThreshold;
+
+    public DirectionReader(DirectionalCurve curve, ReadConfig config, double nullThreshold) {
+        this.curve = curve;
+        this.config = config;
+        this.fit = RateFit.from(config);
+        this.nullThreshold = nullThreshold;
+    }
+
+    public double nullThreshold() {
+        return nullThreshold;
+    }
+
+    /**
+     * @param role  the direction's role in its structure
+     * @param path  the straight line or orbit to read along (speed 1 at t = 0)
+     * @param scale the parameter scale s of the direction (see {@link RadiusGrid#scaleOf})
+     */
+    public DirectionRead read(String role, Path path, double scale) {
+        RadiusGrid grid = new RadiusGrid(scale, config.radiusLow(), config.radiusHigh(), config.radiusPoints());
+        List<DirectionalCurve.Point> points = new ArrayList<>();
+        double clearLevel = nullThreshold * Math.pow(10, config.clearDecades());
+        double max = 0;
+        for (int i = 0; i < grid.points(); i++) {
+            DirectionalCurve.Point pt = curve.at(path, grid.radius(i));
+            points.add(pt);
+            max = Math.max(max, pt.fisher());
+        }
+        // High orders rise slowly: continue upward until F_u clears the floor, then a few more
+        // radii so that a window can form above it.
+        int extra = -1;
+        for (int i = grid.points(); grid.radius(i) <= grid.ceiling() * (1 + 1e-12); i++) {
+            if (max > clearLevel) {
+                if (extra < 0) {
+                    extra = countAbove(points, nullThreshold) >= config.minWindow() ? 0 : config.minWindow();
+                }
+                if (extra == 0) {
+                    break;
+                }
+                extra--;
+            }
+            DirectionalCurve.Point pt = curve.at(path, grid.radius(i));
+            points.add(pt);
+            max = Math.max(max, pt.fisher());
+        }
+        double[] radii = new double[points.size()];
+        double[] fisher = new double[points.size()];
+        double[] kl = new double[points.size()];
+        for (int i = 0; i < radii.length; i++) {
+            radii[i] = points.get(i).radius();
+            fisher[i] = points.get(i).fisher();
+            kl[i] = points.get(i).kl();
+        }
+        RateEstimate estimate = fit.fit(radii, fisher, nullThreshold);
+        return new DirectionRead(role, radii, fisher, kl, estimate, max > clearLevel);
+    }
+
+    private static int countAbove(List<DirectionalCurve.Point> points, double threshold) {
+        int n = 0;
+        for (DirectionalCurve.Point p : points) {
+            if (p.fisher() > threshold) {
+                n++;
+            }
+        }
+        return n;
+    }
+}

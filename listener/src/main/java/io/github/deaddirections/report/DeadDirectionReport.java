@@ -1,0 +1,54 @@
+package io.github.deaddirections.report;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The result of one read: every dead direction with its order and class, grouped into
+ * structures, and the global (lambda, m). Immutable. {@link ReportJson} writes it in the
+ * {@code dead-directions/v1} schema; {@link ReportTable} as a table for people.
+ *
+ * @param parameters   P, all trainable parameters
+ * @param probeSamples N, probe inputs used at every radius
+ * @param fisherRank   rank of the exact expected Fisher, or null when it was not computed (P above
+ *                     the fisher-null limit)
+ * @param spectrum     how the null space was cut from the spectrum (null with fisherRank)
+ */
+public record DeadDirectionReport(
+        int parameters,
+        int probeSamples,
+        Integer fisherRank,
+        List<StructureReport> structures,
+        GlobalReport global,
+        ReadTiming timing,
+        SpectrumSummary spectrum) {
+
+    public static final String SCHEMA = "dead-directions/v1";
+
+    public DeadDirectionReport {
+        structures = List.copyOf(structures);
+    }
+
+    public Optional<SpectrumSummary> spectrumSummary() {
+        return Optional.ofNullable(spectrum);
+    }
+
+    /** The structures of one class, in report order. */
+    public List<StructureReport> structuresOf(StructureClass structureClass) {
+        return structures.stream().filter(s -> s.structureClass() == structureClass).toList();
+    }
+
+    /**
+     * Where the Fisher spectrum was cut into live and null (METHOD 3, null threshold).
+     *
+     * @param fisherScale        the largest eigenvalue thresholds are relative to
+     * @param nullThreshold      absolute eigenvalue threshold below which a direction counts as null
+     * @param gapDecades         width of the log-spectrum gap the cut sits in (NaN when there is none)
+     * @param narrowGap          true when the gap is under two decades: the rank is then uncertain
+     * @param genericGaugeDimension what the generic gauge test (METHOD 3) found over the whole null
+     *                           space, as a cross-check of the detectors; -1 when it did not run
+     */
+    public record SpectrumSummary(double fisherScale, double nullThreshold, double gapDecades,
+                                  boolean narrowGap, int genericGaugeDimension) {
+    }
+}

@@ -1,0 +1,67 @@
+package io.github.deaddirections.report;
+
+import java.util.Locale;
+
+/** The report as a plain-text table for people: one line per structure, then the global triple. */
+public final class ReportTable {
+
+    private ReportTable() {
+    }
+
+    public static String render(DeadDirectionReport r) {
+        StringBuilder sb = new StringBuilder();
+        GlobalReport g = r.global();
+        sb.append(String.format(Locale.ROOT, "dead-directions read: P = %d parameters, N = %d probe samples, Fisher rank %s%n",
+                r.parameters(), r.probeSamples(), r.fisherRank() == null ? "not computed (structural detectors only)"
+                        : r.fisherRank().toString()));
+        r.spectrumSummary().ifPresent(s -> {
+            sb.append(String.format(Locale.ROOT, "null threshold %.3g (Fisher scale %.3g), gap %s%s%n", s.nullThreshold(),
+                    s.fisherScale(), Double.isNaN(s.gapDecades()) ? "none" : String.format(Locale.ROOT, "%.1f decades",
+                            s.gapDecades()), s.narrowGap() ? "  WARNING: narrow gap, the rank is uncertain" : ""));
+            if (s.genericGaugeDimension() >= 0) {
+                sb.append(String.format(Locale.ROOT, "generic gauge test over the whole null space: %d dimensions%n",
+                        s.genericGaugeDimension()));
+            }
+        });
+        sb.append('\n');
+        String fmt = "%-34s %-20s %-19s %5s %5s %10s %4s %9s  %s%n";
+        sb.append(String.format(Locale.ROOT, fmt, "structure", "mechanism", "class", "dim", "k", "lambda_B", "m_B", "nu",
+                "layers"));
+        for (StructureReport s : r.structures()) {
+            sb.append(String.format(Locale.ROOT, fmt, clip(s.id(), 34), clip(s.mechanism(), 20), s.structureClass(),
+                    s.dimension(), s.order() == null ? "-" : s.order().toString(),
+                    s.learningCoefficient() == null ? "-" : num(s.learningCoefficient()) + (s.exact() ? "" : " (bound)"),
+                    s.multiplicity() == null ? "-" : s.multiplicity().toString(),
+                    s.singularFluctuation() == null ? "-" : String.format(Locale.ROOT, "%.5f", s.singularFluctuation()),
+                    String.join(",", s.layers())));
+            for (DirectionReport d : s.directions()) {
+                if (!d.note().isEmpty()) {
+                    sb.append("    ").append(d.role()).append(": ").append(d.note()).append('\n');
+                }
+            }
+        }
+        if (r.structures().isEmpty()) {
+            sb.append("(no dead structure: every direction is live)\n");
+        }
+        sb.append('\n');
+        sb.append(String.format(Locale.ROOT,
+                "lambda = %s%s, m = %d   (regular %d, gauge %d, genuine structures %d, unresolved %d)%n",
+                num(g.learningCoefficient()), g.exact() ? "" : " (bound: not every structure enumerates)", g.multiplicity(),
+                g.regularDimension(), g.gaugeDimension(), g.genuineStructures(), g.unresolvedDirections()));
+        if (!g.uncoveredLayers().isEmpty()) {
+            sb.append("layers no structural detector understands: ").append(String.join(", ", g.uncoveredLayers())).append('\n');
+        }
+        sb.append(String.format(Locale.ROOT, "read took %.1f ms, %d forward passes%n", r.timing().totalMillis(),
+                r.timing().forwardPasses()));
+        return sb.toString();
+    }
+
+    private static String num(double v) {
+        String s = String.format(Locale.ROOT, "%.6g", v);
+        return s.contains(".") && !s.contains("e") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;
+    }
+
+    private static String clip(String s, int n) {
+        return s.length() <= n ? s : s.substring(0, n - 1) + "~";
+    }
+}

@@ -1,0 +1,173 @@
+package io.github.deaddirections.snapshot;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The network as a function of its parameters: theta to the output on the fixed probe set,
+ * computed by DL4J itself in float64 on a private copy of the network. Every call counts as
+ * one batched forward pass (METHOD 7's unit of cost). Calls are serialised: one copy, one
+ * caller at a time; {@link #copy()} gives an independent one for parallel reads.
+ */
+public abstract class ForwardModel {
+
+    protected final INDArray probe;
+    private final AtomicLong passes;
+
+    ForwardModel(INDArray probe, AtomicLong passes) {
+        this.probe = probe;
+        this.passes = passes;
+    }
+
+    /** Output activations, one row per probe sample, at parameters theta. */
+    public final synchronized double[][] output(double[] theta) {
+        passes.incrementAndGet();
+        load(theta);
+        INDArray out = forward();
+        if (out.rank() != 2) {
+            throw new IllegalStateException("the network output has rank " + out.rank() + "; only [samples, outputs] is supported");
+        }
+        return rows(out);
+    }
+
+    /**
+     * A [rows, cols] array as Java rows, through one bulk copy of its buffer (INDArray's own
+     * toDoubleMatrix reads element by element and costs more than the forward pass).
+     */
+    public static double[][] rows(INDArray matrix) {
+        INDArray c = matrix.castTo(DataType.DOUBLE).dup('c');
+        double[] flat = c.data().asDouble();
+        int n = (int) c.size(0);
+        int m = (int) c.size(1);
+        double[][] out = new double[n][m];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(flat, i * m, out[i], 0, m);
+        }
+        return out;
+    }
+
+    /**
+     * The input each parameterised layer sees (after its pre-processor), keyed by layer name,
+     * at parameters theta. Used by detectors that look at activations (K-FAC A side).
+     */
+    public final synchronized Map<String, INDArray> layerInputs(double[] theta, List<LayerInfo> layers) {
+        passes.incrementAndGet();
+        load(theta);
+        Map<String, INDArray> activations = activationsByLayer();
+        Map<String, INDArray> inputs = new LinkedHashMap<>();
+        for (LayerInfo layer : layers) {
+            INDArray in = layer.input() == null ? probe : activations.get(layer.input());
+            if (in == null) {
+                continue;
+            }
+            if (layer.preProcessor() != null) {
+                in = layer.preProcessor().preProcess(in.dup(), (int) in.size(0), LayerWorkspaceMgr.noWorkspaces());
+            }
+            inputs.put(layer.name(), in.dup());
+        }
+        return inputs;
+    }
+
+    /** Forward passes made so far by this model and every copy of it. */
+    public long forwardPasses() {
+        return passes.get();
+    }
+
+    /** An independent model over the same network and probe, sharing the pass counter. */
+    public abstract ForwardModel copy();
+
+    protected abstract void load(double[] theta);
+
+    protected abstract INDArray forward();
+
+    /** Output of every layer keyed by layer name. */
+    protected abstract Map<String, INDArray> activationsByLayer();
+
+    static ForwardModel of(MultiLayerNetwork net, INDArray probe) {
+        return new Mln(net, probe, new AtomicLong());
+    }
+
+    static ForwardModel of(ComputationGraph graph, INDArray probe) {
+        return new Graph(graph, probe, new AtomicLong());
+    }
+
+    private static INDArray vector(double[] theta) {
+        return Nd4j.createFromArray(theta).castTo(DataType.DOUBLE);
+    }
+
+    private static final class Mln extends ForwardModel {
+        private final MultiLayerNetwork net;
+
+        Mln(MultiLayerNetwork net, INDArray probe, AtomicLong passes) {
+            super(probe, passes);
+            this.net = net;
+        }
+
+        @Override
+        public ForwardModel copy() {
+            synchronized (this) {
+                return new Mln(net.clone(), probe, super.passes);
+            }
+        }
+
+        @Override
+        protected void load(double[] theta) {
+            net.setParams(vector(theta));
+        }
+
+        @Override
+        protected INDArray forward() {
+            return net.output(probe, false);
+        }
+
+        @Override
+        protected Map<String, INDArray> activationsByLayer() {
+            List<INDArray> acts = net.feedForward(probe, false);
+            Map<String, INDArray> byName = new LinkedHashMap<>();
+            for (int i = 1; i < acts.size(); i++) {
+                byName.put(String.valueOf(i - 1), acts.get(i));
+            }
+            return byName;
+        }
+    }
+
+    private static final class Graph extends ForwardModel {
+        private final ComputationGraph graph;
+
+        Graph(ComputationGraph graph, INDArray probe, AtomicLong passes) {
+            super(probe, passes);
+            this.graph = graph;
+        }
+
+        @Override
+        public ForwardModel copy() {
+            synchronized (this) {
+                return new Graph(graph.clone(), probe, super.passes);
+            }
+        }
+
+        @Override
+        protected void load(double[] theta) {
+            graph.setParams(vector(theta));
+        }
+
+        @Override
+        protected INDArray forward() {
+            return graph.outputSingle(false, probe);
+        }
+
+        @Override
+        protected Map<String, INDArray> activationsByLayer() {
+            return graph.feedForward(probe, false);
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package io.github.deaddirections.acceptance;
+
+import io.github.deaddirections.DeadDirectionReader;
+import io.github.deaddirections.cells.Cell;
+import io.github.deaddirections.cells.ConstructedCells;
+import io.github.deaddirections.report.DeadDirectionReport;
+import io.github.deaddirections.report.ReportTable;
+import io.github.deaddirections.report.StructureClass;
+import io.github.deaddirections.report.StructureReport;
+import io.github.deaddirections.snapshot.Snapshot;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The acceptance cells of CELLS.md, one test per row, each for three seeds. Every number asserted
+ * here is the theory's prediction as written in CELLS.md (and METHOD.md for the generic gauge
+ * test), never the read's own output.
+ */
+class CellAcceptanceTest {
+
+    private static final DeadDirectionReader READER = DeadDirectionReader.withDefaults();
+
+    private static DeadDirectionReport read(Cell cell) {
+        DeadDirectionReport report = READER.read(Snapshot.of(cell.network(), cell.probe()));
+        System.out.println("== " + cell.name() + "\n" + ReportTable.render(report));
+        return report;
+    }
+
+    /** Asserts a CELLS.md row: P, rank, gauge dim, genuine structures, lambda (to 1e-9) and m. */
+    private static void assertRow(DeadDirectionReport r, int p, int rank, int gauge, double lambda, int m,
+                                  Expected... genuine) {
+        assertEquals(p, r.parameters(), "P");
+        assertEquals(rank, r.fisherRank(), "Fisher rank");
+        assertEquals(gauge, r.global().gaugeDimension(), "gauge dimension");
+        List<StructureReport> found = r.structuresOf(StructureClass.GENUINE_SINGULARITY);
+        assertEquals(genuine.length, found.size(), "number of genuine structures");
+        assertEquals(genuine.length, r.global().genuineStructures(), "global genuine count");
+        for (int i = 0; i < genuine.length; i++) {
+            Expected e = genuine[i];
+            StructureReport s = found.get(i);
+            assertEquals(e.mechanism, s.mechanism(), "mechanism");
+            assertEquals(e.order, s.order(), "order of " + s.id());
+            assertEquals(e.dimension, s.dimension(), "dimension of " + s.id());
+            assertEquals(e.lambda, s.learningCoefficient(), 1e-12, "lambda_B of " + s.id());
+            assertEquals(e.m, s.multiplicity(), "m_B of " + s.id());
+        }
+        assertEquals(0, r.global().unresolvedDirections(), "unresolved directions");
+        assertEquals(lambda, r.global().learningCoefficient(), 1e-9, "global lambda");
+        assertEquals(m, r.global().multiplicity(), "global m");
+        assertTrue(r.global().exact(), "exact");
+        int genuineDims = found.stream().mapToInt(StructureReport::dimension).sum();
+        assertEquals(p - rank, gauge + genuineDims + r.global().unresolvedDirections(),
+                "every null dimension is owned by exactly one structure");
+        assertTrue(r.global().uncoveredLayers().isEmpty(), "uncovered layers");
+    }
+
+    private record Expected(String mechanism, int order, int dimension, double lambda, int m) {
+    }
+
+    private static void assertGenericGauge(DeadDirectionReport r, int dimension) {
+        assertEquals(dimension, r.spectrumSummary().orElseThrow().genericGaugeDimension(),
+                "generic gauge test over the whole null space (METHOD 3)");
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
+    void regularLinear(long seed) {
+        DeadDirectionReport r = read(ConstructedCells.regularLinear(seed));
+        assertRow(r, 4, 4, 0, 2.0, 1);
+        assertTrue(r.structures().isEmpty());
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
+    void collinearInput(long seed) {
+        DeadDirectionReport r = read(ConstructedCells.collinearInput(seed));
+        assertRow(r, 4, 3, 1, 1.5, 1);
+        assertEquals("activation-null", r.structuresOf(StructureClass.FLAT_GAUGE).get(0).mechanism());
+        assertGenericGauge(r, 1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
+    void tanhNodeDeath(long seed) {
+        DeadDirectionReport r = read(ConstructedCells.tanhNodeDeath(seed));
+        assertRow(r, 21, 16, 0, 8.5, 1, new Expected("node-death", 2, 5, 0.5, 1));
+        assertGenericGauge(r, 0);
+        StructureReport block = r.structuresOf(StructureClass.GENUINE_SINGULARITY).get(0);
+        // Along the outgoing or incoming weights alone the output does not move (CELLS.md notes).
+        assertEquals(List.of("diagonal", "outgoing", "incoming"), block.directions().stream().map(d -> d.role()).toList());
+        assertEquals(2, block.directions().get(0).order());
+        assertEquals(null, block.directions().get(1).order());
+        assertEquals(null, block.directions().get(2).order());
+        assertEquals(0.17297, block.singularFluctuation(), 1e-4);
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
+    void reluRescaling(long seed) {
+        DeadDirectionReport r = read(ConstructedCells.reluRescaling(seed));
+        assertRow(r, 21, 17, 4, 8.5, 1);
+        List<StructureReport> gauges = r.structuresOf(StructureClass.FLAT_GAUGE);
+        assertEquals(1, gauges.size());
+        assertEquals("rescaling-gauge", gauges.get(0).mechanism());
+        assertEquals(4, gauges.get(0).dimension());
+        assertGenericGauge(r, 4);
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
+    void softmaxLogitShift(long seed) {
+        DeadDirectionReport r = read(ConstructedCells.softmaxLogitShift(seed));
+        assertRow(r, 16, 12, 4, 6.0, 1);
+        assertEquals("logit-shift-gauge", r.structuresOf(StructureClass.FLAT_GAUGE).get(0).mechanism());
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
+    void deepLinearChain3(long seed) {
+        DeadDirectionReport r = read(ConstructedCells.deepLinearChain3(seed));
+        assertRow(r, 3, 0, 0, 0.5, 3, new Expected("deep-linear-chain", 3, 3, 0.5, 3));
+        assertGenericGauge(r, 0);
+        assertEquals(0.27837, r.structures().get(0).singularFluctuation(), 1e-4);
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
+    void reducedRank3321(long seed) {
+        DeadDirectionReport r = read(ConstructedCells.reducedRank3321(seed));
+        assertRow(r, 12, 5, 3, 3.5, 2, new Expected("reduced-rank", 2, 4, 1.0, 2));
+        assertGenericGauge(r, 3);
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
+    void convChannelDeath(long seed) {
+        DeadDirectionReport r = read(ConstructedCells.convChannelDeath(seed));
+        assertRow(r, 34, 23, 0, 12.0, 1, new Expected("node-death", 2, 11, 0.5, 1));
+    }
+}
