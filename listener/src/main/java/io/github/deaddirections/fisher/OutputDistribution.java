@@ -66,7 +66,7 @@ public abstract class OutputDistribution {
         if (config.gaussianFallback()) {
             return new Gaussian(config.gaussianVariance());
         }
-        throw new ReadInputException("unsupported loss " + (loss == null ? "null" : loss.name()) + " with activation "
+        throw new ReadInputException("unsupported loss " + (loss == null ? "none" : loss.getClass().getSimpleName()) + " with activation "
                 + (activation == null ? "none" : activation) + " in output layer " + output.name() + " ("
                 + output.typeName() + "): supported are MSE/L2 (Gaussian), softmax + MCXENT or NEGATIVELOGLIKELIHOOD"
                 + " (categorical), sigmoid + XENT (Bernoulli); set gaussianFallback to read it as Gaussian");
