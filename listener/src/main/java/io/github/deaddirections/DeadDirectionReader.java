@@ -10,6 +10,7 @@ import io.github.deaddirections.detect.ActivationNullDetector;
 import io.github.deaddirections.detect.Candidate;
 import io.github.deaddirections.detect.DeepLinearChainDetector;
 import io.github.deaddirections.detect.DetectionContext;
+import io.github.deaddirections.detect.DuplicateUnitDetector;
 import io.github.deaddirections.detect.Detector;
 import io.github.deaddirections.detect.Directions;
 import io.github.deaddirections.detect.FisherNullDetector;
@@ -72,7 +73,7 @@ public final class DeadDirectionReader {
 
     /** The built-in detectors in precedence order (product blocks before node death, gauges after blocks). */
     public static List<Detector> defaultDetectors() {
-        return List.of(new DeepLinearChainDetector(), new ReducedRankDetector(), new NodeDeathDetector(),
+        return List.of(new DeepLinearChainDetector(), new ReducedRankDetector(), new NodeDeathDetector(), new DuplicateUnitDetector(),
                 new RescalingGaugeDetector(), new LogitShiftGaugeDetector(), new ActivationNullDetector(),
                 new FisherNullDetector());
     }
@@ -275,7 +276,7 @@ public final class DeadDirectionReader {
                 u[i] = random.nextDouble() * 2 - 1;
             }
             u = Directions.normalise(u);
-            sum += curve.at(Path.straight(theta, u), config.radiusLow() * rms).fisher();
+            sum += curve.at(Path.straight(theta, io.github.deaddirections.detect.Direction.of(u)), config.radiusLow() * rms).fisher();
         }
         double trace = sum / probes * theta.length;
         return trace > 0 ? trace : 1.0;

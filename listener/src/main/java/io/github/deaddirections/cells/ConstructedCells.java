@@ -41,7 +41,7 @@ public final class ConstructedCells {
 
     public static List<String> names() {
         return List.of("regular-linear", "collinear-input", "tanh-node-death", "relu-rescaling", "softmax-logit-shift",
-                "deep-linear-chain-3", "reduced-rank-3-3-2-1", "conv-channel-death");
+                "deep-linear-chain-3", "reduced-rank-3-3-2-1", "conv-channel-death", "duplicate-unit");
     }
 
     public static Cell byName(String name, long seed) {
@@ -54,6 +54,7 @@ public final class ConstructedCells {
             case "deep-linear-chain-3" -> ConstructedCells::deepLinearChain3;
             case "reduced-rank-3-3-2-1" -> ConstructedCells::reducedRank3321;
             case "conv-channel-death" -> ConstructedCells::convChannelDeath;
+            case "duplicate-unit" -> ConstructedCells::duplicateUnit;
             default -> throw new IllegalArgumentException("no cell named '" + name + "'; cells are " + names());
         };
         return f.apply(seed);
@@ -178,6 +179,28 @@ public final class ConstructedCells {
         INDArray probe = gaussian(rnd, PROBE_SAMPLES, 36).reshape(PROBE_SAMPLES, 1, 6, 6);
         return new Cell("conv-channel-death", net, probe, new Prediction(34, 23, 0,
                 List.of(new Genuine("node-death", 2, 11, 0.5, 1)), 12, 1, 1));
+    }
+
+    /**
+     * Dense(3 -> 4, tanh) -> Output(4 -> 1, identity, MSE); units 2 and 3 have the same incoming
+     * weights and bias and non-zero outgoing weights (docs/CELLS-MORE.md): one duplicate-unit block,
+     * order 2, dimension d_in + 2 = 5, lambda_B = (d_in + 1)/4 = 1.
+     */
+    public static Cell duplicateUnit(long seed) {
+        Random rnd = new Random(seed);
+        MultiLayerNetwork net = build(seed,
+                new DenseLayer.Builder().nIn(3).nOut(4).activation(Activation.TANH).build(),
+                new OutputLayer.Builder(LossFunction.MSE).nIn(4).nOut(1).activation(Activation.IDENTITY).build());
+        INDArray w1 = gaussian(rnd, 3, 4);
+        INDArray b1 = gaussian(rnd, 1, 4);
+        w1.putColumn(3, w1.getColumn(2).dup());
+        b1.putScalar(0, 3, b1.getDouble(0, 2));
+        set(net, 0, "W", w1);
+        set(net, 0, "b", b1);
+        set(net, 1, "W", gaussian(rnd, 4, 1));
+        set(net, 1, "b", gaussian(rnd, 1, 1));
+        return new Cell("duplicate-unit", net, probe(rnd, 3), new Prediction(21, 16, 0,
+                List.of(new Genuine("duplicate-unit", 2, 5, 1.0, 1)), 9, 1, 1));
     }
 
     private static MultiLayerNetwork build(long seed, org.deeplearning4j.nn.conf.layers.Layer... layers) {

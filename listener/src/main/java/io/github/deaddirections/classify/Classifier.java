@@ -4,6 +4,7 @@ import io.github.deaddirections.assemble.BlockLaw;
 import io.github.deaddirections.config.ReadConfig;
 import io.github.deaddirections.detect.BlockCandidate;
 import io.github.deaddirections.detect.Candidate;
+import io.github.deaddirections.detect.Direction;
 import io.github.deaddirections.detect.GaugeCandidate;
 import io.github.deaddirections.detect.NullSpaceCandidate;
 import io.github.deaddirections.detect.Orbit;
@@ -148,16 +149,14 @@ public final class Classifier {
     }
 
     private void residual(NullSpaceCandidate n, NullSpaceAccount account, List<ClassifiedStructure> out) {
-        List<double[]> rest = account.residual();
+        List<Direction> rest = account.residual();
         GaugeTest test = gaugeTest(n.spectrum());
         if (test != null) {
-            List<double[]> whole = new ArrayList<>();
-            for (double[] v : n.spectrum().nullBasis()) {
-                whole.add(v);
-            }
+            List<double[]> whole = new ArrayList<>(List.of(n.spectrum().nullBasis()));
             genericGaugeDimension = test.gaugePart(whole).size();
             if (!rest.isEmpty()) {
-                List<double[]> gauge = test.gaugePart(rest);
+                List<Direction> gauge = test.gaugePart(rest.stream().map(Direction::toDense).toList()).stream()
+                        .map(Direction::of).toList();
                 int dims = account.claim(gauge);
                 if (dims > 0) {
                     out.add(new ClassifiedStructure("generic-gauge", "generic-gauge", StructureClass.FLAT_GAUGE,
@@ -167,11 +166,11 @@ public final class Classifier {
             }
         }
         List<DirectionRead> flatReads = new ArrayList<>();
-        List<double[]> flat = new ArrayList<>();
+        List<Direction> flat = new ArrayList<>();
         List<DirectionRead> unresolvedReads = new ArrayList<>();
-        List<double[]> unresolved = new ArrayList<>();
+        List<Direction> unresolved = new ArrayList<>();
         int index = 0;
-        for (double[] u : rest) {
+        for (Direction u : rest) {
             DirectionRead r = reader.read("null-vector" + index, Path.straight(snapshot.parametersView(), u), scaleOf(u));
             index++;
             switch (r.verdict()) {
@@ -220,17 +219,17 @@ public final class Classifier {
     }
 
     /** The radius scale s of a direction: RMS of what it touches, else of its layers, else of the network, else 1. */
-    double scaleOf(double[] u) {
+    double scaleOf(Direction u) {
         double max = 0;
-        for (double v : u) {
-            max = Math.max(max, Math.abs(v));
+        for (int k = 0; k < u.nonZeros(); k++) {
+            max = Math.max(max, Math.abs(u.entry(k)));
         }
         List<Integer> support = new ArrayList<>();
         Set<String> layers = new LinkedHashSet<>();
-        for (int i = 0; i < u.length; i++) {
-            if (Math.abs(u[i]) > 1e-9 * max) {
-                support.add(i);
-                layers.add(snapshot.layout().layerOf(i));
+        for (int k = 0; k < u.nonZeros(); k++) {
+            if (Math.abs(u.entry(k)) > 1e-9 * max) {
+                support.add(u.coordinate(k));
+                layers.add(snapshot.layout().layerOf(u.coordinate(k)));
             }
         }
         double directionRms = snapshot.rms(support.stream().mapToInt(Integer::intValue).toArray());
@@ -244,16 +243,16 @@ public final class Classifier {
         return RadiusGrid.scaleOf(directionRms, layerRms, snapshot.rms());
     }
 
-    private List<String> layersOf(List<double[]> vectors) {
+    private List<String> layersOf(List<Direction> vectors) {
         Set<String> layers = new LinkedHashSet<>();
-        for (double[] u : vectors) {
+        for (Direction u : vectors) {
             double max = 0;
-            for (double v : u) {
-                max = Math.max(max, Math.abs(v));
+            for (int k = 0; k < u.nonZeros(); k++) {
+                max = Math.max(max, Math.abs(u.entry(k)));
             }
-            for (int i = 0; i < u.length; i++) {
-                if (Math.abs(u[i]) > 1e-6 * max) {
-                    layers.add(snapshot.layout().layerOf(i));
+            for (int k = 0; k < u.nonZeros(); k++) {
+                if (Math.abs(u.entry(k)) > 1e-6 * max) {
+                    layers.add(snapshot.layout().layerOf(u.coordinate(k)));
                 }
             }
         }

@@ -42,7 +42,7 @@ final class GaugeTest {
         this.theta = theta;
         this.coordinateScale = coordinateScale;
         this.offset = offset;
-        this.points = 2 * nullDimension + config.gaugeTestExtraPoints();
+        this.points = nullDimension + config.gaugeTestExtraPoints();
     }
 
     /** Orthonormal basis of the gauge part of the span of {@code basis} (itself orthonormal). */

@@ -1,15 +1,23 @@
 package io.github.deaddirections.classify;
 
-import io.github.deaddirections.detect.Directions;
+import io.github.deaddirections.detect.Direction;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The ledger of the Fisher null space (METHOD 3, ownership): every null dimension belongs to
  * exactly one structure. Structures claim subspaces in precedence order; a claim counts only the
- * dimensions inside the null space that no earlier structure owns. Without an exact Fisher the
- * whole of R^P stands in for the null space.
+ * dimensions inside the null space that no earlier structure owns.
+ *
+ * <p>On the exact path the null space is known and claims are projected into it (dense, P is
+ * within the fisher-null limit). On the structural path the whole of R^P stands in for it and
+ * claims stay sparse: a new direction is orthogonalised only against claimed directions that
+ * share a coordinate with it, so memory and time stay proportional to the supports.
  */
 final class NullSpaceAccount {
 
@@ -19,53 +27,49 @@ final class NullSpaceAccount {
     private static final double SPANNED = 1e-6;
 
     private final double[][] nullBasis;
-    private final List<double[]> claimed = new ArrayList<>();
+    private final List<Direction> claimed = new ArrayList<>();
+    private final Map<Integer, List<Integer>> touching = new HashMap<>();
 
     NullSpaceAccount(double[][] nullBasis) {
         this.nullBasis = nullBasis;
-    }
-
-    boolean exact() {
-        return nullBasis != null;
     }
 
     int claimedDimension() {
         return claimed.size();
     }
 
-    /** Claims the span of the vectors; returns how many new dimensions it owns. */
-    int claim(List<double[]> vectors) {
+    /** Claims the span of the directions; returns how many new dimensions it owns. */
+    int claim(List<Direction> directions) {
         int added = 0;
-        for (double[] v : vectors) {
-            double norm = Directions.norm(v);
+        for (Direction v : directions) {
+            double norm = v.norm();
             if (!(norm > 0)) {
                 continue;
             }
-            double[] w = project(v);
-            if (Directions.norm(w) < INSIDE * norm) {
+            Direction w = nullBasis == null ? v : Direction.of(project(v));
+            if (w.norm() < INSIDE * norm) {
                 continue;
             }
-            double[] rest = remainder(w);
-            double r = Directions.norm(rest);
-            if (r > SPANNED * norm) {
-                claimed.add(Directions.normalise(remainder(Directions.normalise(rest))));
+            Direction rest = remainder(remainder(w));
+            if (rest.norm() > SPANNED * norm) {
+                add(remainder(rest.normalised()).normalised());
                 added++;
             }
         }
         return added;
     }
 
-    /** Orthonormal basis of the null space that nothing has claimed yet. */
-    List<double[]> residual() {
-        List<double[]> basis = new ArrayList<>();
+    /** Orthonormal basis of the (exact) null space that nothing has claimed yet. */
+    List<Direction> residual() {
+        List<Direction> basis = new ArrayList<>();
         if (nullBasis == null) {
             return basis;
         }
-        List<double[]> all = new ArrayList<>(claimed);
+        List<Direction> all = new ArrayList<>(claimed);
         for (double[] n : nullBasis) {
-            double[] rest = remainderAgainst(n, all);
-            if (Directions.norm(rest) > 1e-3) {
-                double[] unit = Directions.normalise(remainderAgainst(Directions.normalise(rest), all));
+            Direction rest = against(Direction.of(n), all);
+            if (rest.norm() > 1e-3) {
+                Direction unit = against(rest.normalised(), all).normalised();
                 all.add(unit);
                 basis.add(unit);
             }
@@ -73,13 +77,18 @@ final class NullSpaceAccount {
         return basis;
     }
 
-    private double[] project(double[] v) {
-        if (nullBasis == null) {
-            return v.clone();
+    private void add(Direction d) {
+        int id = claimed.size();
+        claimed.add(d);
+        for (int k = 0; k < d.nonZeros(); k++) {
+            touching.computeIfAbsent(d.coordinate(k), c -> new ArrayList<>()).add(id);
         }
-        double[] w = new double[v.length];
+    }
+
+    private double[] project(Direction v) {
+        double[] w = new double[v.size()];
         for (double[] n : nullBasis) {
-            double c = Directions.dot(v, n);
+            double c = v.dot(n);
             for (int i = 0; i < w.length; i++) {
                 w[i] += c * n[i];
             }
@@ -87,18 +96,31 @@ final class NullSpaceAccount {
         return w;
     }
 
-    private double[] remainder(double[] v) {
-        return remainderAgainst(remainderAgainst(v, claimed), claimed);
-    }
-
-    private static double[] remainderAgainst(double[] v, List<double[]> basis) {
-        double[] w = v.clone();
-        for (double[] q : basis) {
-            double c = Directions.dot(w, q);
-            for (int i = 0; i < w.length; i++) {
-                w[i] -= c * q[i];
+    /** v minus its components along the claimed directions that share a coordinate with it. */
+    private Direction remainder(Direction v) {
+        Set<Integer> near = new LinkedHashSet<>();
+        for (int k = 0; k < v.nonZeros(); k++) {
+            List<Integer> ids = touching.get(v.coordinate(k));
+            if (ids != null) {
+                near.addAll(ids);
             }
         }
-        return w;
+        if (near.isEmpty()) {
+            return v;
+        }
+        double[] w = v.toDense();
+        for (int id : near.stream().sorted().toList()) {
+            Direction q = claimed.get(id);
+            q.addTo(w, -q.dot(w));
+        }
+        return Direction.of(w);
+    }
+
+    private static Direction against(Direction v, List<Direction> basis) {
+        double[] w = v.toDense();
+        for (Direction q : basis) {
+            q.addTo(w, -q.dot(w));
+        }
+        return Direction.of(w);
     }
 }

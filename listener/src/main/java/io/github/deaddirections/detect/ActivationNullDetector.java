@@ -58,13 +58,17 @@ public final class ActivationNullDetector implements Detector {
             for (int v = 0; v < nullInputs.size(); v++) {
                 double[] a = nullInputs.get(v);
                 for (int c = 0; c < nOut; c++) {
-                    double[] u = new double[p];
+                    int[] coords = new int[nIn + (b.isPresent() ? 1 : 0)];
+                    double[] values = new double[coords.length];
                     for (int i = 0; i < nIn; i++) {
-                        u[w.get().index(i, c)] = a[i];
+                        coords[i] = w.get().index(i, c);
+                        values[i] = a[i];
                     }
                     if (b.isPresent()) {
-                        u[b.get().flatIndex()[c]] = a[nIn];
+                        coords[nIn] = b.get().flatIndex()[c];
+                        values[nIn] = a[nIn];
                     }
+                    Direction u = Direction.sparse(p, coords, values);
                     orbits.add(new Orbit("input-null" + v + ":out" + c, u, Path.straight(theta, u)));
                 }
             }

@@ -15,7 +15,7 @@ import java.util.List;
  *                       of a crossing)
  * @param law            lambda_B and m_B of this block type
  */
-public record BlockCandidate(String id, String mechanism, List<String> layers, List<double[]> span,
+public record BlockCandidate(String id, String mechanism, List<String> layers, List<Direction> span,
                              ReadDirection characteristic, List<ReadDirection> components, BlockLaw law)
         implements Candidate {
 

@@ -1,35 +1,9 @@
 package io.github.deaddirections.detect;
 
-/** Small vector helpers for building directions in R^P. */
+/** Dense vector helpers (the exact path works on dense vectors of length P <= the fisher-null limit). */
 public final class Directions {
 
     private Directions() {
-    }
-
-    /** The unit vector spread evenly over the given coordinates. */
-    public static double[] uniform(int p, int[] indices) {
-        double[] u = new double[p];
-        double v = 1.0 / Math.sqrt(indices.length);
-        for (int i : indices) {
-            u[i] = v;
-        }
-        return u;
-    }
-
-    /** Unit axis vector e_i. */
-    public static double[] axis(int p, int i) {
-        double[] u = new double[p];
-        u[i] = 1.0;
-        return u;
-    }
-
-    /** (a + b) normalised. */
-    public static double[] diagonal(double[] a, double[] b) {
-        double[] u = new double[a.length];
-        for (int i = 0; i < u.length; i++) {
-            u[i] = a[i] + b[i];
-        }
-        return normalise(u);
     }
 
     public static double norm(double[] u) {

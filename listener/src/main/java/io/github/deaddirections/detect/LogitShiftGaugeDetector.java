@@ -52,11 +52,11 @@ public final class LogitShiftGaugeDetector implements Detector {
             for (int c = 0; c < classes; c++) {
                 row[c] = w.get().index(i, c);
             }
-            double[] u = Directions.uniform(p, row);
+            Direction u = Direction.uniform(p, row);
             orbits.add(new Orbit("shift:input" + i, u, Path.straight(theta, u)));
         }
         Layers.bias(snapshot, output).ifPresent(b -> {
-            double[] u = Directions.uniform(p, b.flatIndex());
+            Direction u = Direction.uniform(p, b.flatIndex());
             orbits.add(new Orbit("shift:bias", u, Path.straight(theta, u)));
         });
         return List.of(new GaugeCandidate(MECHANISM + ":" + output.name(), MECHANISM, List.of(output.name()), orbits));

@@ -48,16 +48,16 @@ public final class NodeDeathDetector implements Detector {
                 if (!context.allZero(incoming, scale) || !context.allZero(unit.outgoing(), scale)) {
                     continue;
                 }
-                double[] uOut = Directions.uniform(p, unit.outgoing());
-                double[] uIn = Directions.uniform(p, incoming);
-                List<double[]> span = new ArrayList<>();
+                Direction uOut = Direction.uniform(p, unit.outgoing());
+                Direction uIn = Direction.uniform(p, incoming);
+                List<Direction> span = new ArrayList<>();
                 for (int i : Directions.concat(unit.outgoing(), incoming)) {
-                    span.add(Directions.axis(p, i));
+                    span.add(Direction.axis(p, i));
                 }
                 String kind = Layers.isConvolution(layer) ? "channel" : "unit";
                 out.add(new BlockCandidate(MECHANISM + ":" + layer.name() + ":" + kind + unit.index(), MECHANISM,
                         List.of(layer.name(), unit.consumer().name()), span,
-                        new ReadDirection("diagonal", Directions.diagonal(uOut, uIn)),
+                        new ReadDirection("diagonal", Direction.diagonal(uOut, uIn)),
                         List.of(new ReadDirection("outgoing", uOut), new ReadDirection("incoming", uIn)),
                         BlockLaw.nodeDeath(unit.outgoing().length, incoming.length, order.get())));
             }

@@ -7,5 +7,5 @@ import io.github.deaddirections.fisher.Path;
  * (speed 1 at t = 0). Reading along the orbit, not along the tangent, is what separates a curved
  * gauge from a genuine order-2 singularity (METHOD 3, the curved-gauge trap).
  */
-public record Orbit(String role, double[] tangent, Path path) {
+public record Orbit(String role, Direction tangent, Path path) {
 }

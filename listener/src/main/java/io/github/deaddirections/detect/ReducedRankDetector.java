@@ -125,7 +125,7 @@ public final class ReducedRankDetector implements Detector {
         if (!gaugeLocal.isEmpty()) {
             List<Orbit> orbits = new ArrayList<>();
             for (int i = 0; i < gaugeLocal.size(); i++) {
-                double[] tangentP = lift(gaugeLocal.get(i), b1, b2, m, h, n, p);
+                Direction tangentP = lift(gaugeLocal.get(i), b1, b2, m, h, n, p);
                 DMatrixRMaj gen = generators.get(i);
                 double speed = speeds.get(i);
                 Path orbit = t -> act(theta, b1, b2, w1, w2, gen, t / speed);
@@ -146,22 +146,22 @@ public final class ReducedRankDetector implements Detector {
         if (excess.isEmpty()) {
             return;
         }
-        List<double[]> span = new ArrayList<>();
+        List<Direction> span = new ArrayList<>();
         for (double[] e : excess) {
             span.add(lift(e, b1, b2, m, h, n, p));
         }
         double[] diag = characteristic(excess, m, h, n);
-        double[] diagP = Directions.normalise(lift(diag, b1, b2, m, h, n, p));
+        Direction diagP = lift(diag, b1, b2, m, h, n, p).normalised();
         double[] inPart = new double[local];
         double[] outPart = new double[local];
         System.arraycopy(diag, 0, inPart, 0, m * h);
         System.arraycopy(diag, m * h, outPart, m * h, h * n);
         List<ReadDirection> components = new ArrayList<>();
         if (Directions.norm(inPart) > 0) {
-            components.add(new ReadDirection("input-side", Directions.normalise(lift(inPart, b1, b2, m, h, n, p))));
+            components.add(new ReadDirection("input-side", lift(inPart, b1, b2, m, h, n, p).normalised()));
         }
         if (Directions.norm(outPart) > 0) {
-            components.add(new ReadDirection("output-side", Directions.normalise(lift(outPart, b1, b2, m, h, n, p))));
+            components.add(new ReadDirection("output-side", lift(outPart, b1, b2, m, h, n, p).normalised()));
         }
         out.add(new BlockCandidate(MECHANISM + ":" + first.name() + "-" + second.name(), MECHANISM, layers, span,
                 new ReadDirection("diagonal", diagP), components, new BlockLaw.ReducedRankExcess(m, n, h, r)));
@@ -220,19 +220,19 @@ public final class ReducedRankDetector implements Detector {
     }
 
     /** A local vector [dW1 row-major, dW2 row-major] placed in R^P. */
-    private static double[] lift(double[] local, ParameterBlock b1, ParameterBlock b2, int m, int h, int n, int p) {
-        double[] u = new double[p];
+    private static Direction lift(double[] local, ParameterBlock b1, ParameterBlock b2, int m, int h, int n, int p) {
+        int[] coords = new int[local.length];
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < h; j++) {
-                u[b1.index(i, j)] = local[i * h + j];
+                coords[i * h + j] = b1.index(i, j);
             }
         }
         for (int i = 0; i < h; i++) {
             for (int j = 0; j < n; j++) {
-                u[b2.index(i, j)] = local[m * h + i * n + j];
+                coords[m * h + i * n + j] = b2.index(i, j);
             }
         }
-        return u;
+        return Direction.sparse(p, coords, local);
     }
 
     private static int rank(DMatrixRMaj a, double tol) {

@@ -42,18 +42,17 @@ public final class RescalingGaugeDetector implements Detector {
                 consumer = unit.consumer().name();
                 int[] in = unit.incoming();
                 int[] og = unit.outgoing();
-                double[] g = new double[theta.length];
-                for (int i : in) {
-                    g[i] = theta[i];
+                int[] coords = Directions.concat(in, og);
+                double[] values = new double[coords.length];
+                for (int k = 0; k < coords.length; k++) {
+                    values[k] = k < in.length ? theta[coords[k]] : -theta[coords[k]];
                 }
-                for (int i : og) {
-                    g[i] = -theta[i];
-                }
-                double norm = Directions.norm(g);
+                Direction g = Direction.sparse(theta.length, coords, values);
+                double norm = g.norm();
                 if (!(norm > 0)) {
                     continue; // a dead unit: nothing to rescale
                 }
-                double[] tangent = Directions.normalise(g);
+                Direction tangent = g.normalised();
                 Path orbit = t -> {
                     double alpha = Math.exp(t / norm);
                     double[] x = theta.clone();

@@ -12,12 +12,10 @@ public interface Path {
     double[] at(double t);
 
     /** The straight line {@code theta + t u}. */
-    static Path straight(double[] theta, double[] u) {
+    static Path straight(double[] theta, io.github.deaddirections.detect.Direction u) {
         return t -> {
             double[] x = theta.clone();
-            for (int i = 0; i < x.length; i++) {
-                x[i] += t * u[i];
-            }
+            u.addTo(x, t);
             return x;
         };
     }

@@ -142,4 +142,13 @@ class CellAcceptanceTest {
         DeadDirectionReport r = read(ConstructedCells.convChannelDeath(seed));
         assertRow(r, 34, 23, 0, 12.0, 1, new Expected("node-death", 2, 11, 0.5, 1));
     }
+
+    /** docs/CELLS-MORE.md: duplicate units, d_in = 3, one output. */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
+    void duplicateUnit(long seed) {
+        DeadDirectionReport r = read(ConstructedCells.duplicateUnit(seed));
+        assertRow(r, 21, 16, 0, 9.0, 1, new Expected("duplicate-unit", 2, 5, 1.0, 1));
+        assertGenericGauge(r, 0);
+    }
 }

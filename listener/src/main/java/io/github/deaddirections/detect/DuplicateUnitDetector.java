@@ -1,0 +1,144 @@
+package io.github.deaddirections.detect;
+
+import io.github.deaddirections.assemble.BlockLaw;
+import io.github.deaddirections.snapshot.LayerInfo;
+import io.github.deaddirections.snapshot.Snapshot;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Duplicate units (METHOD 4, 5): two units of one layer with equal incoming weights and bias and
+ * non-zero, parallel outgoing weights ({@code a2 = c a1}; always so for one output). Then
+ * <ul>
+ *   <li>moving outgoing weight from one to the other, {@code (Delta a1, Delta a2) = (e, -e)}, is
+ *       exactly flat (n_out directions, owned by the block);</li>
+ *   <li>the incoming differential {@code (Delta w1, Delta w2) = (delta, -delta / c)} cancels at
+ *       first order and moves the output at second order through phi'': order 2 for a smooth
+ *       activation (d_in + 1 directions).</li>
+ * </ul>
+ * The excess is a positive-definite quartic in the d_in + 1 incoming differential coordinates:
+ * {@code lambda_B = (d_in + 1)/4}, m_B = 1; block dimension d_in + 1 + n_out.
+ */
+public final class DuplicateUnitDetector implements Detector {
+
+    public static final String MECHANISM = "duplicate-unit";
+
+    @Override
+    public String mechanism() {
+        return MECHANISM;
+    }
+
+    @Override
+    public boolean understands(LayerInfo layer) {
+        return Layers.isDense(layer) || Layers.isConvolution(layer);
+    }
+
+    @Override
+    public List<Candidate> detect(DetectionContext context) {
+        Snapshot snapshot = context.snapshot();
+        double[] theta = snapshot.parametersView();
+        int p = theta.length;
+        List<Candidate> out = new ArrayList<>();
+        for (LayerInfo layer : snapshot.layers()) {
+            if (layer.isOutput() || layer.activation().flatMap(Layers::taylorOrder).isEmpty()) {
+                continue;
+            }
+            List<Unit> units = Unit.of(snapshot, layer);
+            double scale = Math.max(snapshot.rms(snapshot.layout().indicesOf(layer.name())), Double.MIN_NORMAL);
+            double tol = context.config().deadWeightTolerance() * scale;
+            boolean[] used = new boolean[units.size()];
+            for (int i = 0; i < units.size(); i++) {
+                for (int j = i + 1; j < units.size() && !used[i]; j++) {
+                    if (used[j]) {
+                        continue;
+                    }
+                    Unit a = units.get(i);
+                    Unit b = units.get(j);
+                    Optional<Double> ratio = outgoingRatio(theta, a, b, tol);
+                    if (!sameIncoming(theta, a, b, tol) || ratio.isEmpty()) {
+                        continue;
+                    }
+                    used[i] = true;
+                    used[j] = true;
+                    out.add(candidate(p, layer, a, b, ratio.get()));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static BlockCandidate candidate(int p, LayerInfo layer, Unit a, Unit b, double c) {
+        int[] inA = a.incoming();
+        int[] inB = b.incoming();
+        List<Direction> span = new ArrayList<>();
+        List<Direction> incomingDifferences = new ArrayList<>();
+        for (int k = 0; k < inA.length; k++) {
+            Direction d = Direction.sparse(p, new int[]{inA[k], inB[k]}, new double[]{1.0, -1.0 / c}).normalised();
+            span.add(d);
+            incomingDifferences.add(d);
+        }
+        int[] outA = a.outgoing();
+        int[] outB = b.outgoing();
+        List<Integer> outCoords = new ArrayList<>();
+        List<Double> outValues = new ArrayList<>();
+        for (int k = 0; k < outA.length; k++) {
+            span.add(Direction.sparse(p, new int[]{outA[k], outB[k]}, new double[]{1.0, -1.0}).normalised());
+            outCoords.add(outA[k]);
+            outValues.add(1.0);
+            outCoords.add(outB[k]);
+            outValues.add(-1.0);
+        }
+        Direction outgoingDifference = Direction.sparse(p, outCoords.stream().mapToInt(Integer::intValue).toArray(),
+                outValues.stream().mapToDouble(Double::doubleValue).toArray()).normalised();
+        Direction incomingDifference = incomingDifferences.get(0);
+        for (int k = 1; k < incomingDifferences.size(); k++) {
+            incomingDifference = incomingDifference.plus(incomingDifferences.get(k));
+        }
+        String kind = Layers.isConvolution(layer) ? "channels" : "units";
+        return new BlockCandidate(MECHANISM + ":" + layer.name() + ":" + kind + a.index() + "=" + b.index(), MECHANISM,
+                List.of(layer.name(), a.consumer().name()), span,
+                new ReadDirection("incoming-difference", incomingDifference.normalised()),
+                List.of(new ReadDirection("outgoing-difference", outgoingDifference)),
+                new BlockLaw.DuplicateUnits(inA.length));
+    }
+
+    private static boolean sameIncoming(double[] theta, Unit a, Unit b, double tol) {
+        int[] inA = a.incoming();
+        int[] inB = b.incoming();
+        if (inA.length != inB.length) {
+            return false;
+        }
+        for (int k = 0; k < inA.length; k++) {
+            if (Math.abs(theta[inA[k]] - theta[inB[k]]) > tol) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** c with {@code a2 = c a1} when both outgoing rows are non-zero and parallel; empty otherwise. */
+    private static Optional<Double> outgoingRatio(double[] theta, Unit a, Unit b, double tol) {
+        int[] outA = a.outgoing();
+        int[] outB = b.outgoing();
+        double aa = 0;
+        double ab = 0;
+        double bb = 0;
+        for (int k = 0; k < outA.length; k++) {
+            aa += theta[outA[k]] * theta[outA[k]];
+            ab += theta[outA[k]] * theta[outB[k]];
+            bb += theta[outB[k]] * theta[outB[k]];
+        }
+        if (Math.sqrt(aa) <= tol || Math.sqrt(bb) <= tol) {
+            return Optional.empty();
+        }
+        double c = ab / aa;
+        // parallel: |b - c a| small relative to |b|
+        double residual = bb - 2 * c * ab + c * c * aa;
+        if (residual > 1e-12 * bb + tol * tol) {
+            return Optional.empty();
+        }
+        return Optional.of(c);
+    }
+}
