@@ -26,6 +26,7 @@ import io.github.deaddirections.fisher.OutputDistribution;
 import io.github.deaddirections.fisher.Path;
 import io.github.deaddirections.read.DirectionRead;
 import io.github.deaddirections.read.DirectionReader;
+import io.github.deaddirections.read.ReadPool;
 import io.github.deaddirections.report.DeadDirectionReport;
 import io.github.deaddirections.report.DirectionReport;
 import io.github.deaddirections.report.GlobalReport;
@@ -132,8 +133,12 @@ public final class DeadDirectionReader {
         for (Detector d : detectors) {
             candidates.addAll(d.detect(context));
         }
-        Classifier classifier = new Classifier(snapshot, config, reader, exactPath ? fisher : null, coordinateScale);
-        List<ClassifiedStructure> structures = classifier.classify(candidates, spectrum);
+        Classifier classifier;
+        List<ClassifiedStructure> structures;
+        try (ReadPool pool = new ReadPool(reader, snapshot.model(), config.parallelism())) {
+            classifier = new Classifier(snapshot, config, pool, exactPath ? fisher : null, coordinateScale);
+            structures = classifier.classify(candidates, spectrum);
+        }
 
         int gauge = 0;
         int genuine = 0;

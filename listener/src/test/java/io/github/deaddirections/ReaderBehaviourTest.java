@@ -53,6 +53,15 @@ class ReaderBehaviourTest {
     }
 
     @Test
+    void parallelReadsGiveTheSameReportAsSequentialOnes() {
+        Cell cell = ConstructedCells.reluRescaling(3);
+        String sequential = ReportJson.toJson(READER.read(Snapshot.of(cell.network(), cell.probe())));
+        String parallel = ReportJson.toJson(DeadDirectionReader.builder().config(ReadConfig.builder().parallelism(2).build())
+                .build().read(Snapshot.of(cell.network(), cell.probe())));
+        assertEquals(withoutTiming(sequential), withoutTiming(parallel));
+    }
+
+    @Test
     void jsonHasExactlyTheSchemaFields() throws Exception {
         Cell cell = ConstructedCells.tanhNodeDeath(2);
         JsonNode root = new ObjectMapper().readTree(ReportJson.toJson(READER.read(Snapshot.of(cell.network(), cell.probe()))));

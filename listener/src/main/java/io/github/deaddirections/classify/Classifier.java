@@ -13,7 +13,7 @@ import io.github.deaddirections.fisher.ExpectedFisher;
 import io.github.deaddirections.fisher.FisherSpectrum;
 import io.github.deaddirections.fisher.Path;
 import io.github.deaddirections.read.DirectionRead;
-import io.github.deaddirections.read.DirectionReader;
+import io.github.deaddirections.read.ReadPool;
 import io.github.deaddirections.read.RadiusGrid;
 import io.github.deaddirections.read.RateEstimate.Verdict;
 import io.github.deaddirections.report.StructureClass;
@@ -38,7 +38,7 @@ public final class Classifier {
 
     private final Snapshot snapshot;
     private final ReadConfig config;
-    private final DirectionReader reader;
+    private final ReadPool pool;
     private final ExpectedFisher fisher;
     private final double[] coordinateScale;
     private int genericGaugeDimension = -1;
@@ -47,11 +47,11 @@ public final class Classifier {
      * @param fisher          the exact Fisher (for the generic gauge test), or null on the structural path
      * @param coordinateScale per-parameter scale (steps of the exact Fisher)
      */
-    public Classifier(Snapshot snapshot, ReadConfig config, DirectionReader reader, ExpectedFisher fisher,
+    public Classifier(Snapshot snapshot, ReadConfig config, ReadPool pool, ExpectedFisher fisher,
                       double[] coordinateScale) {
         this.snapshot = snapshot;
         this.config = config;
-        this.reader = reader;
+        this.pool = pool;
         this.fisher = fisher;
         this.coordinateScale = coordinateScale;
     }
@@ -64,15 +64,38 @@ public final class Classifier {
     public List<ClassifiedStructure> classify(List<Candidate> candidates, FisherSpectrum spectrum) {
         NullSpaceAccount account = new NullSpaceAccount(spectrum == null ? null : spectrum.nullBasis());
         List<ClassifiedStructure> out = new ArrayList<>();
-        for (Candidate c : candidates) {
-            if (c instanceof BlockCandidate b) {
-                block(b, account, out);
+        // Reads do not depend on the ledger: each phase reads its directions together (in parallel
+        // when configured), then claims in precedence order.
+        List<BlockCandidate> blocks = candidates.stream().filter(BlockCandidate.class::isInstance)
+                .map(BlockCandidate.class::cast).toList();
+        List<ReadPool.Task> blockTasks = new ArrayList<>();
+        for (BlockCandidate b : blocks) {
+            blockTasks.add(straight(b.characteristic()));
+            for (ReadDirection component : b.components()) {
+                blockTasks.add(straight(component));
             }
         }
-        for (Candidate c : candidates) {
-            if (c instanceof GaugeCandidate g) {
-                gauge(g, account, out);
+        List<DirectionRead> blockReads = pool.readAll(blockTasks);
+        int at = 0;
+        for (BlockCandidate b : blocks) {
+            int n = 1 + b.components().size();
+            block(b, blockReads.subList(at, at + n), account, out);
+            at += n;
+        }
+        List<GaugeCandidate> gauges = candidates.stream().filter(GaugeCandidate.class::isInstance)
+                .map(GaugeCandidate.class::cast).toList();
+        List<ReadPool.Task> gaugeTasks = new ArrayList<>();
+        for (GaugeCandidate g : gauges) {
+            for (Orbit orbit : g.orbits().subList(0, Math.min(g.orbits().size(), config.maxReadsPerStructure()))) {
+                gaugeTasks.add(alongOrbit(orbit));
             }
+        }
+        List<DirectionRead> gaugeReads = pool.readAll(gaugeTasks);
+        at = 0;
+        for (GaugeCandidate g : gauges) {
+            int n = Math.min(g.orbits().size(), config.maxReadsPerStructure());
+            gauge(g, gaugeReads.subList(at, at + n), account, out);
+            at += n;
         }
         for (Candidate c : candidates) {
             if (c instanceof NullSpaceCandidate n) {
@@ -82,13 +105,9 @@ public final class Classifier {
         return out;
     }
 
-    private void block(BlockCandidate b, NullSpaceAccount account, List<ClassifiedStructure> out) {
-        DirectionRead diagonal = readStraight(b.characteristic());
-        List<DirectionRead> reads = new ArrayList<>();
-        reads.add(diagonal);
-        for (ReadDirection component : b.components()) {
-            reads.add(readStraight(component));
-        }
+    private void block(BlockCandidate b, List<DirectionRead> done, NullSpaceAccount account, List<ClassifiedStructure> out) {
+        DirectionRead diagonal = done.get(0);
+        List<DirectionRead> reads = new ArrayList<>(done);
         Verdict v = diagonal.verdict();
         if (v == Verdict.LIVE) {
             LOG.debug("{}: the diagonal is live (order 1){}; not a dead structure", b.id(), diagonal.note());
@@ -118,7 +137,7 @@ public final class Classifier {
         }
     }
 
-    private void gauge(GaugeCandidate g, NullSpaceAccount account, List<ClassifiedStructure> out) {
+    private void gauge(GaugeCandidate g, List<DirectionRead> done, NullSpaceAccount account, List<ClassifiedStructure> out) {
         List<DirectionRead> reads = new ArrayList<>();
         int dims = 0;
         int read = 0;
@@ -126,7 +145,7 @@ public final class Classifier {
         for (Orbit orbit : g.orbits()) {
             // The mechanism is exact: once the first orbits all read flat, the rest are claimed unread.
             if (read < config.maxReadsPerStructure() || !allFlat) {
-                DirectionRead r = reader.read(orbit.role(), orbit.path(), scaleOf(orbit.tangent()));
+                DirectionRead r = read < done.size() ? done.get(read) : pool.read(alongOrbit(orbit));
                 read++;
                 if (r.verdict() != Verdict.FLAT) {
                     allFlat = false;
@@ -169,10 +188,14 @@ public final class Classifier {
         List<Direction> flat = new ArrayList<>();
         List<DirectionRead> unresolvedReads = new ArrayList<>();
         List<Direction> unresolved = new ArrayList<>();
-        int index = 0;
-        for (Direction u : rest) {
-            DirectionRead r = reader.read("null-vector" + index, Path.straight(snapshot.parametersView(), u), scaleOf(u));
-            index++;
+        List<ReadPool.Task> tasks = new ArrayList<>();
+        for (int i = 0; i < rest.size(); i++) {
+            tasks.add(straight(new ReadDirection("null-vector" + i, rest.get(i))));
+        }
+        List<DirectionRead> residualReads = pool.readAll(tasks);
+        for (int i = 0; i < rest.size(); i++) {
+            Direction u = rest.get(i);
+            DirectionRead r = residualReads.get(i);
             switch (r.verdict()) {
                 case FLAT -> {
                     flat.add(u);
@@ -214,8 +237,22 @@ public final class Classifier {
         return new GaugeTest(fisher, config, snapshot.parametersView(), coordinateScale, spectrum.nullDimension(), offset);
     }
 
-    private DirectionRead readStraight(ReadDirection d) {
-        return reader.read(d.role(), Path.straight(snapshot.parametersView(), d.direction()), scaleOf(d.direction()));
+    private ReadPool.Task straight(ReadDirection d) {
+        return new ReadPool.Task(d.role(), Path.straight(snapshot.parametersView(), d.direction()), scaleOf(d.direction()),
+                firstLayer(d.direction()));
+    }
+
+    private ReadPool.Task alongOrbit(Orbit orbit) {
+        return new ReadPool.Task(orbit.role(), orbit.path(), scaleOf(orbit.tangent()), firstLayer(orbit.tangent()));
+    }
+
+    /** The first layer a direction moves: everything below it is reused from theta-hat. */
+    private int firstLayer(Direction u) {
+        int first = Integer.MAX_VALUE;
+        for (int k = 0; k < u.nonZeros(); k++) {
+            first = Math.min(first, snapshot.layer(snapshot.layout().layerOf(u.coordinate(k))).position());
+        }
+        return first == Integer.MAX_VALUE ? 0 : first;
     }
 
     /** The radius scale s of a direction: RMS of what it touches, else of its layers, else of the network, else 1. */

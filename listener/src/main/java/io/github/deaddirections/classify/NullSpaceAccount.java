@@ -108,12 +108,32 @@ final class NullSpaceAccount {
         if (near.isEmpty()) {
             return v;
         }
-        double[] w = v.toDense();
+        // Sparse arithmetic: cost proportional to the supports involved, not to P.
+        java.util.TreeMap<Integer, Double> w = new java.util.TreeMap<>();
+        for (int k = 0; k < v.nonZeros(); k++) {
+            w.merge(v.coordinate(k), v.entry(k), Double::sum);
+        }
         for (int id : near.stream().sorted().toList()) {
             Direction q = claimed.get(id);
-            q.addTo(w, -q.dot(w));
+            double c = 0;
+            for (int k = 0; k < q.nonZeros(); k++) {
+                Double x = w.get(q.coordinate(k));
+                if (x != null) {
+                    c += x * q.entry(k);
+                }
+            }
+            for (int k = 0; k < q.nonZeros(); k++) {
+                w.merge(q.coordinate(k), -c * q.entry(k), Double::sum);
+            }
         }
-        return Direction.of(w);
+        int[] idx = new int[w.size()];
+        double[] val = new double[w.size()];
+        int k = 0;
+        for (java.util.Map.Entry<Integer, Double> e : w.entrySet()) {
+            idx[k] = e.getKey();
+            val[k++] = e.getValue();
+        }
+        return Direction.sparse(v.size(), idx, val);
     }
 
     private static Direction against(Direction v, List<Direction> basis) {

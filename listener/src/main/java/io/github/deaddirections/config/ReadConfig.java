@@ -34,6 +34,7 @@ public final class ReadConfig {
     private final long seed;
     private final int maxReadsPerStructure;
     private final double noiseFloor;
+    private final int parallelism;
 
     private ReadConfig(Builder b) {
         this.fisherNullLimit = b.fisherNullLimit;
@@ -61,6 +62,7 @@ public final class ReadConfig {
         this.seed = b.seed;
         this.maxReadsPerStructure = b.maxReadsPerStructure;
         this.noiseFloor = b.noiseFloor;
+        this.parallelism = b.parallelism;
     }
 
     public static ReadConfig defaults() {
@@ -98,6 +100,7 @@ public final class ReadConfig {
         b.seed = seed;
         b.maxReadsPerStructure = maxReadsPerStructure;
         b.noiseFloor = noiseFloor;
+        b.parallelism = parallelism;
         return b;
     }
 
@@ -151,6 +154,8 @@ public final class ReadConfig {
     public int maxReadsPerStructure() { return maxReadsPerStructure; }
     /** Relative eigenvalue level of the stencil Jacobian's rounding noise; the null/live gap is never cut below it. */
     public double noiseFloor() { return noiseFloor; }
+    /** Directions read at once, each on its own copy of the network (1 reads on the calling thread). */
+    public int parallelism() { return parallelism; }
 
     /** Builder with the defaults of METHOD.md; {@link #build()} validates every setting. */
     public static final class Builder {
@@ -179,6 +184,7 @@ public final class ReadConfig {
         private long seed = 42L;
         private int maxReadsPerStructure = 8;
         private double noiseFloor = 1e-18;
+        private int parallelism = 1;
 
         public Builder fisherNullLimit(int v) { this.fisherNullLimit = v; return this; }
         public Builder radiusPoints(int v) { this.radiusPoints = v; return this; }
@@ -205,6 +211,7 @@ public final class ReadConfig {
         public Builder seed(long v) { this.seed = v; return this; }
         public Builder maxReadsPerStructure(int v) { this.maxReadsPerStructure = v; return this; }
         public Builder noiseFloor(double v) { this.noiseFloor = v; return this; }
+        public Builder parallelism(int v) { this.parallelism = v; return this; }
 
         public ReadConfig build() {
             positive("fisherNullLimit", fisherNullLimit);
@@ -235,6 +242,7 @@ public final class ReadConfig {
             positive("gaussianVariance", gaussianVariance);
             atLeast("maxReadsPerStructure", maxReadsPerStructure, 1);
             open01("noiseFloor", noiseFloor);
+            atLeast("parallelism", parallelism, 1);
             return new ReadConfig(this);
         }
 
@@ -279,6 +287,6 @@ public final class ReadConfig {
                 + ", gaugeTestExtraPoints=" + gaugeTestExtraPoints + ", deadWeightTolerance=" + deadWeightTolerance
                 + ", activationNullTolerance=" + activationNullTolerance + ", gaussianFallback=" + gaussianFallback
                 + ", gaussianVariance=" + gaussianVariance + ", seed=" + seed
-                + ", maxReadsPerStructure=" + maxReadsPerStructure + ", noiseFloor=" + noiseFloor + "}";
+                + ", maxReadsPerStructure=" + maxReadsPerStructure + ", noiseFloor=" + noiseFloor + ", parallelism=" + parallelism + "}";
     }
 }

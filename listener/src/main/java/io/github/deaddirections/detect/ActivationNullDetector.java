@@ -22,6 +22,8 @@ import java.util.Optional;
  */
 public final class ActivationNullDetector implements Detector {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ActivationNullDetector.class);
+
     public static final String MECHANISM = "activation-null";
 
     @Override
@@ -50,6 +52,13 @@ public final class ActivationNullDetector implements Detector {
                 continue;
             }
             Optional<ParameterBlock> b = Layers.bias(snapshot, layer);
+            if (context.spectrum().isEmpty() && input.size(0) <= input.size(1) + (b.isPresent() ? 1 : 0)) {
+                // Fewer probe samples than inputs: most null vectors are the probe's, not the layer's.
+                // Without the exact Fisher to account for them, they are left out (a larger probe resolves them).
+                LOG.warn("layer {} has {} inputs but the probe only {} samples: activation-null skipped for it",
+                        layer.name(), input.size(1), input.size(0));
+                continue;
+            }
             List<double[]> nullInputs = nullVectors(io.github.deaddirections.snapshot.ForwardModel.rows(input), b.isPresent(),
                     context.config().activationNullTolerance());
             int nIn = (int) w.get().dim(0);

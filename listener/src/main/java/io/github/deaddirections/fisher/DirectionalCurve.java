@@ -17,6 +17,11 @@ public final class DirectionalCurve {
     private final double stencilFraction;
     private final double[][] base;
 
+    /** The same curve computed on another (independent) model, for a parallel reader. */
+    public DirectionalCurve on(ForwardModel other) {
+        return new DirectionalCurve(other, distribution, stencilFraction, base);
+    }
+
     public DirectionalCurve(ForwardModel model, OutputDistribution distribution, double stencilFraction, double[][] base) {
         this.model = model;
         this.distribution = distribution;
@@ -29,12 +34,19 @@ public final class DirectionalCurve {
     }
 
     public Point at(Path path, double t) {
+        return at(path, t, 0);
+    }
+
+    /**
+     * @param fromLayer first layer position the path moves: layers below it are not recomputed
+     */
+    public Point at(Path path, double t, int fromLayer) {
         double h = stencilFraction * t;
-        double[][] m2 = model.output(path.at(t - 2 * h));
-        double[][] m1 = model.output(path.at(t - h));
-        double[][] c0 = model.output(path.at(t));
-        double[][] p1 = model.output(path.at(t + h));
-        double[][] p2 = model.output(path.at(t + 2 * h));
+        double[][] m2 = model.output(path.at(t - 2 * h), fromLayer);
+        double[][] m1 = model.output(path.at(t - h), fromLayer);
+        double[][] c0 = model.output(path.at(t), fromLayer);
+        double[][] p1 = model.output(path.at(t + h), fromLayer);
+        double[][] p2 = model.output(path.at(t + 2 * h), fromLayer);
         int n = c0.length;
         double fisher = 0;
         double kl = 0;

@@ -27,12 +27,21 @@ public final class ExpectedFisher {
     private final OutputDistribution distribution;
     private final ParameterLayout layout;
     private final double relativeStep;
+    private final int[] firstLayer;
 
     public ExpectedFisher(ForwardModel model, OutputDistribution distribution, ParameterLayout layout, double relativeStep) {
         this.model = model;
         this.distribution = distribution;
         this.layout = layout;
         this.relativeStep = relativeStep;
+        this.firstLayer = new int[layout.size()];
+        java.util.Map<String, Integer> position = new java.util.HashMap<>();
+        for (String layer : layout.layers()) {
+            position.put(layer, position.size());
+        }
+        for (int i = 0; i < firstLayer.length; i++) {
+            firstLayer[i] = position.get(layout.layerOf(i));
+        }
     }
 
     /**
@@ -78,6 +87,8 @@ public final class ExpectedFisher {
 
     /** G with {@code G[(x,c), i] = sqrt(w_c(p(x))) d p_c(x) / d theta_i / sqrt(N)}. */
     DMatrixRMaj whitenedJacobian(double[] theta, double[] scale) {
+        // Layers below a parameter's own can be taken from the cache only at theta-hat itself.
+        boolean sameBelow = java.util.Arrays.equals(theta, model.anchorView());
         double[][] p0 = model.output(theta);
         int n = p0.length;
         int c = p0[0].length;
@@ -96,7 +107,7 @@ public final class ExpectedFisher {
             }
         }
         for (int i = 0; i < p; i++) {
-            double[][] column = axisDerivative(theta, i, relativeStep * scale[i]);
+            double[][] column = axisDerivative(theta, i, relativeStep * scale[i], sameBelow ? firstLayer[i] : 0);
             for (int x = 0; x < n; x++) {
                 for (int k = 0; k < c; k++) {
                     g.unsafe_set(x * c + k, i, whiten[x][k] * column[x][k]);
@@ -106,18 +117,18 @@ public final class ExpectedFisher {
         return g;
     }
 
-    private double[][] axisDerivative(double[] theta, int i, double h) {
+    private double[][] axisDerivative(double[] theta, int i, double h, int from) {
         double[][] best = null;
         for (int attempt = 0; attempt <= KINK_RETRIES; attempt++) {
             double[] x = theta.clone();
             x[i] = theta[i] + 2 * h;
-            double[][] p2 = model.output(x);
+            double[][] p2 = model.output(x, from);
             x[i] = theta[i] + h;
-            double[][] p1 = model.output(x);
+            double[][] p1 = model.output(x, from);
             x[i] = theta[i] - h;
-            double[][] m1 = model.output(x);
+            double[][] m1 = model.output(x, from);
             x[i] = theta[i] - 2 * h;
-            double[][] m2 = model.output(x);
+            double[][] m2 = model.output(x, from);
             double[][] d = new double[p1.length][p1[0].length];
             boolean kink = false;
             double magnitude = 0;

@@ -36,12 +36,24 @@ public final class DirectionReader {
      * @param scale the parameter scale s of the direction (see {@link RadiusGrid#scaleOf})
      */
     public DirectionRead read(String role, Path path, double scale) {
+        return read(role, path, scale, 0);
+    }
+
+    /** A reader computing on another (independent) model, for parallel reads. */
+    public DirectionReader on(io.github.deaddirections.snapshot.ForwardModel other) {
+        return new DirectionReader(curve.on(other), config, nullThreshold);
+    }
+
+    /**
+     * @param fromLayer first layer position the path moves (layers below are cached, METHOD 7)
+     */
+    public DirectionRead read(String role, Path path, double scale, int fromLayer) {
         RadiusGrid grid = new RadiusGrid(scale, config.radiusLow(), config.radiusHigh(), config.radiusPoints());
         List<DirectionalCurve.Point> points = new ArrayList<>();
         double clearLevel = nullThreshold * Math.pow(10, config.clearDecades());
         double max = 0;
         for (int i = 0; i < grid.points(); i++) {
-            DirectionalCurve.Point pt = curve.at(path, grid.radius(i));
+            DirectionalCurve.Point pt = curve.at(path, grid.radius(i), fromLayer);
             points.add(pt);
             max = Math.max(max, pt.fisher());
         }
@@ -58,7 +70,7 @@ public final class DirectionReader {
                 }
                 extra--;
             }
-            DirectionalCurve.Point pt = curve.at(path, grid.radius(i));
+            DirectionalCurve.Point pt = curve.at(path, grid.radius(i), fromLayer);
             points.add(pt);
             max = Math.max(max, pt.fisher());
         }

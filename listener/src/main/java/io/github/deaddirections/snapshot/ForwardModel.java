@@ -1,5 +1,6 @@
 package io.github.deaddirections.snapshot;
 
+import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -22,6 +23,8 @@ public abstract class ForwardModel {
 
     protected final INDArray probe;
     private final AtomicLong passes;
+    protected double[] anchor;
+    protected List<INDArray> cachedInputs;
 
     ForwardModel(INDArray probe, AtomicLong passes) {
         this.probe = probe;
@@ -29,10 +32,24 @@ public abstract class ForwardModel {
     }
 
     /** Output activations, one row per probe sample, at parameters theta. */
-    public final synchronized double[][] output(double[] theta) {
+    public final double[][] output(double[] theta) {
+        return output(theta, 0);
+    }
+
+    /**
+     * Output at theta when theta differs from theta-hat only in layers at or after position
+     * {@code fromLayer}: the layers below are not recomputed, their output at theta-hat is cached
+     * (METHOD 7). Models that cannot resume mid-way (graphs) run the whole network.
+     */
+    public final synchronized double[][] output(double[] theta, int fromLayer) {
         passes.incrementAndGet();
+        if (fromLayer > 0 && anchor != null && cachedInputs == null) {
+            // Cache every layer's input at theta-hat once (O(N x width) memory).
+            load(anchor);
+            cachedInputs = inputsAtAnchor();
+        }
         load(theta);
-        INDArray out = forward();
+        INDArray out = fromLayer > 0 && cachedInputs != null ? forwardFrom(fromLayer) : forward();
         if (out.rank() != 2) {
             throw new IllegalStateException("the network output has rank " + out.rank() + "; only [samples, outputs] is supported");
         }
@@ -77,6 +94,20 @@ public abstract class ForwardModel {
         return inputs;
     }
 
+    /**
+     * Remembers theta-hat, so that {@link #output(double[], int)} can start at a layer from the
+     * cached activations below it. Called once by the snapshot.
+     */
+    synchronized void anchor(double[] thetaHat) {
+        this.anchor = thetaHat.clone();
+        this.cachedInputs = null;
+    }
+
+    /** theta-hat as anchored (read-only; null before the snapshot anchors it). */
+    public double[] anchorView() {
+        return anchor;
+    }
+
     /** Forward passes made so far by this model and every copy of it. */
     public long forwardPasses() {
         return passes.get();
@@ -88,6 +119,16 @@ public abstract class ForwardModel {
     protected abstract void load(double[] theta);
 
     protected abstract INDArray forward();
+
+    /** Output computed from layer position {@code from} on, reusing what lies below at theta-hat. */
+    protected INDArray forwardFrom(int from) {
+        return forward();
+    }
+
+    /** Every layer's input at the loaded parameters, or null when the model cannot resume mid-way. */
+    protected List<INDArray> inputsAtAnchor() {
+        return null;
+    }
 
     /** Output of every layer keyed by layer name. */
     protected abstract Map<String, INDArray> activationsByLayer();
@@ -115,7 +156,9 @@ public abstract class ForwardModel {
         @Override
         public ForwardModel copy() {
             synchronized (this) {
-                return new Mln(net.clone(), probe, super.passes);
+                Mln copy = new Mln(net.clone(), probe, super.passes);
+                copy.anchor = anchor;
+                return copy;
             }
         }
 
@@ -127,6 +170,32 @@ public abstract class ForwardModel {
         @Override
         protected INDArray forward() {
             return net.output(probe, false);
+        }
+
+        @Override
+        protected INDArray forwardFrom(int from) {
+            if (from >= net.getnLayers()) {
+                return forward();
+            }
+            LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+            INDArray x = cachedInputs.get(from);
+            for (int l = from; l < net.getnLayers(); l++) {
+                InputPreProcessor pre = net.getLayerWiseConfigurations().getInputPreProcess(l);
+                if (pre != null) {
+                    x = pre.preProcess(x, (int) probe.size(0), mgr);
+                }
+                x = net.getLayer(l).activate(x, false, mgr);
+            }
+            return x;
+        }
+
+        @Override
+        protected List<INDArray> inputsAtAnchor() {
+            List<INDArray> detached = new java.util.ArrayList<>();
+            for (INDArray a : net.feedForward(probe, false)) {
+                detached.add(a.dup());
+            }
+            return detached;
         }
 
         @Override

@@ -175,6 +175,7 @@ public final class Snapshot {
                         + ": a read needs finite parameters (the checkpoint has diverged)");
             }
         }
+        model.anchor(theta);
         Snapshot snapshot = new Snapshot(theta, probe, layout, layers, model);
         snapshot.checkRuns();
         return snapshot;
