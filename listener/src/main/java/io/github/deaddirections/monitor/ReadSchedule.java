@@ -3,6 +3,7 @@ package io.github.deaddirections.monitor;
 import io.github.deaddirections.config.ConfigException;
 import io.github.deaddirections.config.YamlNamed;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -13,8 +14,8 @@ import java.util.TreeSet;
  * 5th, 10th, ... epoch.
  *
  * @param mode   which clock the schedule follows
- * @param every  the period for {@link Mode#EPOCHS} and {@link Mode#ITERATIONS}
- * @param epochs the epochs of {@link Mode#EPOCH_LIST}
+ * @param every  the period for {@link Mode#EPOCHS} and {@link Mode#ITERATIONS} (1 otherwise)
+ * @param epochs the epochs of {@link Mode#EPOCH_LIST} (empty otherwise)
  */
 public record ReadSchedule(Mode mode, int every, SortedSet<Integer> epochs) {
 
@@ -50,7 +51,13 @@ public record ReadSchedule(Mode mode, int every, SortedSet<Integer> epochs) {
                 throw new ConfigException("schedule.epochs", epochs.first() + " is not an epoch; epochs count from 1");
             }
         }
-        epochs = java.util.Collections.unmodifiableSortedSet(epochs);
+        // The unused half of a schedule is normalised, so equal schedules are equal records.
+        if (mode == Mode.EPOCH_LIST) {
+            every = 1;
+        } else {
+            epochs = new TreeSet<>();
+        }
+        epochs = Collections.unmodifiableSortedSet(epochs);
     }
 
     public static ReadSchedule everyEpochs(int n) {
