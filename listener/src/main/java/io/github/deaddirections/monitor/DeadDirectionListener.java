@@ -140,7 +140,7 @@ public final class DeadDirectionListener extends BaseTrainingListener implements
             ModelCopier copy = copier;
             if (!reads.submit(() -> read(copy, parameters, epoch, iteration))) {
                 statistics.skipped();
-                LOG.info("dead-directions: skipped the read after epoch {} (iteration {}): the previous read is still running",
+                LOG.debug("dead-directions: skipped the read after epoch {} (iteration {}): the previous read is still running",
                         epoch, iteration);
             }
         } catch (RuntimeException e) {
