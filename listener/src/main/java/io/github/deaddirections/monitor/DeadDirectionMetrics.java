@@ -40,8 +40,10 @@ public final class DeadDirectionMetrics implements MeterBinder {
         summaryGauge(registry, "singular.fluctuation", ReadSummary::singularFluctuation,
                 "Singular fluctuation nu: the global value when defined, else the sum of nu(k) over genuine "
                         + "singularities; NaN when there is none");
-        summaryGauge(registry, "gauge.dimension", ReadSummary::gaugeDimension,
-                "Dimensions of flat gauge directions, latest read");
+        // Not "gauge.dimension": Prometheus's linter (promtool check metrics) rejects a gauge whose
+        // name contains "_gauge_".
+        summaryGauge(registry, "gauges.dimension", ReadSummary::gaugeDimension,
+                "Dimensions of flat gauge directions (symmetries, exact zeros of the probe data), latest read");
         summaryGauge(registry, "regular.dimension", ReadSummary::regularDimension,
                 "Live (regular) dimensions: the Fisher rank, latest read");
         summaryGauge(registry, "unresolved.dimension", ReadSummary::unresolvedDirections,

@@ -34,7 +34,7 @@ class DeadDirectionMetricsTest {
         assertEquals(1, gauge(registry, "deaddirections.multiplicity"), EPS);
         assertEquals(1, gauge(registry, "deaddirections.read.epoch"), EPS);
         assertEquals(16, gauge(registry, "deaddirections.regular.dimension"), EPS);
-        assertEquals(0, gauge(registry, "deaddirections.gauge.dimension"), EPS);
+        assertEquals(0, gauge(registry, "deaddirections.gauges.dimension"), EPS);
         assertEquals(1, registry.get("deaddirections.structures").tag("class", "genuine_singularity").tag("order", "2")
                 .gauge().value(), EPS);
         assertEquals(0, registry.get("deaddirections.structures").tag("class", "flat_gauge").gauge().value(), EPS);
