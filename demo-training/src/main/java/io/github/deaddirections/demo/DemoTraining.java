@@ -28,6 +28,7 @@ public final class DemoTraining {
 
     private final DemoOptions options;
     private final PrintStream out;
+    private volatile boolean stopRequested;
 
     public DemoTraining(DemoOptions options, PrintStream out) {
         this.options = options;
@@ -44,6 +45,11 @@ public final class DemoTraining {
             return;
         }
         new DemoTraining(options, System.out).run();
+    }
+
+    /** Asks a running demo to stop training after the current epoch (non-interactive mode then returns). */
+    public void stop() {
+        stopRequested = true;
     }
 
     /** Trains, serving metrics meanwhile; in interactive mode keeps serving until Ctrl-C. */
@@ -101,6 +107,9 @@ public final class DemoTraining {
                     (System.nanoTime() - epochStart) / 1e9, stats.successes(), stats.failures(), stats.skips(),
                     Double.isNaN(stats.latest().learningCoefficient()) ? "-" : String.format(Locale.ROOT, "%.2f",
                             stats.latest().learningCoefficient())));
+            if (stopRequested) {
+                return;
+            }
             if (options.maxSeconds() > 0 && seconds >= options.maxSeconds()) {
                 out.printf("stopping after %.0f s (--max-seconds)%n", seconds);
                 return;
