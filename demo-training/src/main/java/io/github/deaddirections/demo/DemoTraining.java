@@ -54,6 +54,7 @@ public final class DemoTraining {
 
     /** Trains, serving metrics meanwhile; in interactive mode keeps serving until Ctrl-C. */
     public ReadStatistics run() throws IOException, InterruptedException {
+        TeacherStudent.oneThreadPerOp();
         TeacherStudent problem = new TeacherStudent(options.seed());
         MultiLayerNetwork student = problem.student();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

@@ -39,6 +39,15 @@ public final class TeacherStudent {
         this.data = teacherData(seed);
     }
 
+    /**
+     * Runs each ND4J op on the calling thread. The demo's matrices are tiny (64 x 12), and
+     * splitting them across cores costs more than it saves, especially on a busy machine; it also
+     * keeps the background read from competing with training for ND4J's worker threads.
+     */
+    public static void oneThreadPerOp() {
+        Nd4j.getEnvironment().setMaxMasterThreads(1);
+    }
+
     /** All training examples (the listener's probe takes its first examples from here). */
     public DataSet data() {
         return data;
