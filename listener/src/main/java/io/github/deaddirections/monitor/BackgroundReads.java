@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs reads off the training thread, one at a time, on a named daemon thread. A read handed in
+ * Runs reads off the training thread, one at a time, on a named daemon thread of low OS
+ * priority (see {@link LowPriority}). A read handed in
  * while the thread is busy is refused (and the caller counts it as skipped) unless the policy
  * lets one wait. {@link #close()} lets running reads finish within a bound, then cancels them.
  */
@@ -110,7 +111,10 @@ final class BackgroundReads implements AutoCloseable {
 
     private static ThreadFactory namedDaemonThreads(String name) {
         return runnable -> {
-            Thread t = new Thread(runnable, name);
+            Thread t = new Thread(() -> {
+                LowPriority.applyToCurrentThread();
+                runnable.run();
+            }, name);
             t.setDaemon(true);
             return t;
         };
