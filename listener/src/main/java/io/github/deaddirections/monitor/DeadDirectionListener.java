@@ -144,7 +144,7 @@ public final class DeadDirectionListener extends BaseTrainingListener implements
                         epoch, iteration);
             }
         } catch (RuntimeException e) {
-            statistics.failed(0);
+            statistics.failedToStart();
             LOG.warn("dead-directions: could not copy the network after epoch {} for a read; training goes on", epoch, e);
         }
     }

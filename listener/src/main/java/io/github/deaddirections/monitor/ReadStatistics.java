@@ -58,8 +58,14 @@ public final class ReadStatistics {
         successes.increment();
     }
 
+    /** A read that ran for {@code nanos} and threw. */
     void failed(long nanos) {
         timed(nanos);
+        failures.increment();
+    }
+
+    /** A read that could not even start (the parameters could not be copied); not timed. */
+    void failedToStart() {
         failures.increment();
     }
 
