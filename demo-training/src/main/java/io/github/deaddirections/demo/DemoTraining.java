@@ -22,7 +22,7 @@ import java.util.concurrent.CountDownLatch;
  * dead-directions listener attached. Every epoch prints a progress line, every read prints its
  * report table, and the meters are served for Prometheus at http://127.0.0.1:9404/metrics.
  *
- * <pre>mvn -B -q -pl demo-training -am install -DskipTests &amp;&amp; mvn -B -q -pl demo-training exec:java</pre>
+ * <pre>mvn -B -q -pl demo-training -am compile exec:java</pre>
  */
 public final class DemoTraining {
 
