@@ -5,6 +5,7 @@ import io.github.deaddirections.report.GlobalReport;
 import io.github.deaddirections.report.StructureClass;
 import io.github.deaddirections.report.StructureReport;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +33,9 @@ public record ReadSummary(double epoch, double learningCoefficient, double multi
             Double.NaN, Double.NaN, Map.of(), Map.of());
 
     public ReadSummary {
-        structures = Map.copyOf(structures);
-        layerLearningCoefficient = Map.copyOf(layerLearningCoefficient);
+        // Insertion order is kept: layers in network order, tags in StructureTag.all order.
+        structures = Collections.unmodifiableMap(new LinkedHashMap<>(structures));
+        layerLearningCoefficient = Collections.unmodifiableMap(new LinkedHashMap<>(layerLearningCoefficient));
     }
 
     /**
