@@ -1,0 +1,122 @@
+package io.github.deaddirections.monitor;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs reads off the training thread, one at a time, on a named daemon thread of low OS
+ * priority (see {@link LowPriority}). A read handed in
+ * while the thread is busy is refused (and the caller counts it as skipped) unless the policy
+ * lets one wait. {@link #close()} lets running reads finish within a bound, then cancels them.
+ */
+final class BackgroundReads implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BackgroundReads.class);
+    private static final AtomicInteger POOLS = new AtomicInteger();
+
+    private final BusyPolicy policy;
+    private final Duration shutdownTimeout;
+    private final ExecutorService executor;
+    /** Reads accepted and not yet finished (running plus waiting). */
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final Object idle = new Object();
+
+    BackgroundReads(BusyPolicy policy, Duration shutdownTimeout) {
+        this.policy = policy;
+        this.shutdownTimeout = shutdownTimeout;
+        this.executor = policy == BusyPolicy.SYNCHRONOUS ? null : Executors.newSingleThreadExecutor(
+                namedDaemonThreads("dead-directions-read-" + POOLS.incrementAndGet()));
+    }
+
+    /**
+     * Runs a read now (synchronous policy) or hands it to the read thread.
+     *
+     * @return false when the read was refused because the read thread is busy, or after close
+     */
+    boolean submit(Runnable read) {
+        if (executor == null) {
+            read.run();
+            return true;
+        }
+        int limit = policy == BusyPolicy.QUEUE_ONE ? 2 : 1;
+        if (inFlight.incrementAndGet() > limit || executor.isShutdown()) {
+            finished();
+            return false;
+        }
+        try {
+            executor.execute(() -> {
+                try {
+                    read.run();
+                } finally {
+                    finished();
+                }
+            });
+            return true;
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            finished();
+            return false;
+        }
+    }
+
+    /** Waits until no read is running or waiting; false when the time ran out first. */
+    boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (idle) {
+            while (inFlight.get() > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(idle, left);
+            }
+        }
+        return true;
+    }
+
+    private void finished() {
+        inFlight.decrementAndGet();
+        synchronized (idle) {
+            idle.notifyAll();
+        }
+    }
+
+    /** Stops accepting reads; waits up to the shutdown timeout for running ones, then interrupts them. */
+    @Override
+    public void close() {
+        if (executor == null || executor.isShutdown() && executor.isTerminated()) {
+            return;
+        }
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("dead-directions: a read was still running {} s after close(); cancelling it",
+                        shutdownTimeout.toSeconds());
+                executor.shutdownNow();
+                if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+                    LOG.warn("dead-directions: the cancelled read has not stopped yet; its daemon thread will end with it");
+                }
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static ThreadFactory namedDaemonThreads(String name) {
+        return runnable -> {
+            Thread t = new Thread(() -> {
+                LowPriority.applyToCurrentThread();
+                runnable.run();
+            }, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

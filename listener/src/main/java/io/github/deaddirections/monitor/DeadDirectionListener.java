@@ -1,0 +1,353 @@
+package io.github.deaddirections.monitor;
+
+import io.github.deaddirections.DeadDirectionReader;
+import io.github.deaddirections.config.ListenerConfig;
+import io.github.deaddirections.config.ListenerConfigYaml;
+import io.github.deaddirections.config.ReadConfig;
+import io.github.deaddirections.detect.Detector;
+import io.github.deaddirections.report.DeadDirectionReport;
+import io.github.deaddirections.report.ReportJson;
+import io.github.deaddirections.snapshot.LayerInfo;
+import io.github.deaddirections.snapshot.Snapshot;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.optimize.api.BaseTrainingListener;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * A DL4J training listener that reads the network's dead directions while it trains.
+ *
+ * <p>At each scheduled point it copies the parameters on the training thread and hands the read
+ * to a background thread, so training goes on (unless the busy policy is synchronous). A read
+ * that fails is logged and counted; training never sees its exception. Results go to Micrometer
+ * through {@link #metrics()}, to an optional callback, and optionally to JSON files.
+ *
+ * <pre>{@code
+ * try (DeadDirectionListener listener = DeadDirectionListener.builder()
+ *         .model("mnist-mlp").everyEpochs(5).probe(trainIterator, 256)
+ *         .meterRegistry(registry).build()) {
+ *     net.addListeners(listener);
+ *     net.fit(trainIterator, 100);
+ * }
+ * }</pre>
+ *
+ * <p>Close it when training is done: close() waits (bounded) for the last read and stops the
+ * read thread.
+ */
+public final class DeadDirectionListener extends BaseTrainingListener implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeadDirectionListener.class);
+
+    private final ListenerConfig config;
+    private final DeadDirectionReader reader;
+    private final INDArray probe;
+    private final ReadStatistics statistics = new ReadStatistics();
+    private final DeadDirectionMetrics metrics;
+    private final BackgroundReads reads;
+    private final Consumer<ReadResult> onRead;
+    /** Set on the training thread at the first scheduled point. */
+    private ModelCopier copier;
+    private volatile boolean closed;
+
+    private DeadDirectionListener(Builder b, INDArray probe, DeadDirectionReader reader) {
+        this.config = b.config.build();
+        this.reader = reader;
+        this.probe = probe;
+        this.onRead = b.onRead;
+        this.metrics = new DeadDirectionMetrics(statistics, config.model(), config.maxOrderTag());
+        this.reads = new BackgroundReads(config.whenBusy(), config.shutdownTimeout());
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding the settings of a YAML file (see {@code config/dead-directions.yaml}). */
+    public static Builder fromYaml(Path file) {
+        try {
+            return new Builder().config(ListenerConfigYaml.parseBuilder(Files.readString(file, StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read the dead-directions configuration " + file, e);
+        }
+    }
+
+    public ListenerConfig config() {
+        return config;
+    }
+
+    /** The meters of this listener; bind them to a registry (the builder's meterRegistry does this). */
+    public MeterBinder metrics() {
+        return metrics;
+    }
+
+    /** Counts and the latest summary, as the meters see them. */
+    public ReadStatistics statistics() {
+        return statistics;
+    }
+
+    /** Waits until no read is running or waiting; false when the time ran out first. */
+    public boolean awaitReads(Duration timeout) throws InterruptedException {
+        return reads.awaitIdle(timeout);
+    }
+
+    @Override
+    public void onEpochEnd(Model model) {
+        // DL4J calls this before it increments the epoch count.
+        int completedEpochs = epochCount(model) + 1;
+        if (config.schedule().dueAfterEpoch(completedEpochs)) {
+            scheduleRead(model, completedEpochs, iterationCount(model));
+        }
+    }
+
+    @Override
+    public void iterationDone(Model model, int iteration, int epoch) {
+        // DL4J passes the iteration count before it increments it.
+        if (config.schedule().dueAfterIteration(iteration + 1L)) {
+            scheduleRead(model, epoch, iteration + 1L);
+        }
+    }
+
+    /** Training thread: copy the parameters, then read now or in the background. */
+    private void scheduleRead(Model model, int epoch, long iteration) {
+        if (closed) {
+            return;
+        }
+        try {
+            if (copier == null) {
+                copier = ModelCopier.of(model);
+            }
+            INDArray parameters = ModelCopier.copyParameters(model);
+            ModelCopier copy = copier;
+            if (!reads.submit(() -> read(copy, parameters, epoch, iteration))) {
+                statistics.skipped();
+                LOG.debug("dead-directions: skipped the read after epoch {} (iteration {}): the previous read is still running",
+                        epoch, iteration);
+            }
+        } catch (RuntimeException e) {
+            statistics.failedToStart();
+            LOG.warn("dead-directions: could not copy the network after epoch {} for a read; training goes on", epoch, e);
+        }
+    }
+
+    /** Read thread (or the training thread when synchronous). Never throws. */
+    private void read(ModelCopier copy, INDArray parameters, int epoch, long iteration) {
+        long start = System.nanoTime();
+        DeadDirectionReport report;
+        List<String> layers;
+        try {
+            Snapshot snapshot = copy.snapshot(parameters, probe);
+            layers = snapshot.layers().stream().map(LayerInfo::name).toList();
+            report = reader.read(snapshot);
+        } catch (Throwable t) {
+            statistics.failed(System.nanoTime() - start);
+            LOG.warn("dead-directions: the read after epoch {} (iteration {}) failed and was skipped; training goes on: {}",
+                    epoch, iteration, t.toString(), t);
+            return;
+        }
+        statistics.succeeded(ReadSummary.of(report, layers, epoch, config.maxLayerTags(), config.maxOrderTag()),
+                System.nanoTime() - start);
+        LOG.debug("dead-directions: read after epoch {}: lambda = {}, m = {}", epoch,
+                report.global().learningCoefficient(), report.global().multiplicity());
+        publish(new ReadResult(epoch, iteration, report));
+    }
+
+    private void publish(ReadResult result) {
+        if (config.reportDirectory() != null) {
+            Path file = config.reportDirectory().resolve(String.format("%s-epoch-%05d-iteration-%08d.json",
+                    config.model(), result.epoch(), result.iteration()));
+            try {
+                ReportJson.write(result.report(), file);
+            } catch (RuntimeException e) {
+                LOG.warn("dead-directions: could not write the report to {}: {}", file, e.getMessage());
+            }
+        }
+        if (onRead != null) {
+            try {
+                onRead.accept(result);
+            } catch (RuntimeException e) {
+                LOG.warn("dead-directions: the onRead callback threw after epoch {}", result.epoch(), e);
+            }
+        }
+    }
+
+    /** Stops scheduling reads, waits up to the shutdown timeout for the running one, then cancels it. */
+    @Override
+    public void close() {
+        closed = true;
+        reads.close();
+    }
+
+    private static int epochCount(Model model) {
+        if (model instanceof MultiLayerNetwork net) {
+            return net.getEpochCount();
+        }
+        if (model instanceof ComputationGraph graph) {
+            return graph.getEpochCount();
+        }
+        return 0;
+    }
+
+    private static long iterationCount(Model model) {
+        if (model instanceof MultiLayerNetwork net) {
+            return net.getIterationCount();
+        }
+        if (model instanceof ComputationGraph graph) {
+            return graph.getIterationCount();
+        }
+        return 0;
+    }
+
+    /** Settings, probe data and where results go; {@link #build()} checks that they make sense. */
+    public static final class Builder {
+        private ListenerConfig.Builder config = ListenerConfig.builder();
+        private Supplier<INDArray> probe;
+        private DeadDirectionReader reader;
+        private final List<Detector> detectors = new ArrayList<>();
+        private MeterRegistry registry;
+        private Consumer<ReadResult> onRead;
+
+        private Builder() {
+        }
+
+        /** Starts from these settings (for example loaded from YAML); later calls override them. */
+        public Builder config(ListenerConfig.Builder settings) {
+            this.config = settings;
+            return this;
+        }
+
+        /** The value of the {@code model} tag on every meter. */
+        public Builder model(String name) {
+            config.model(name);
+            return this;
+        }
+
+        public Builder everyEpochs(int n) {
+            config.schedule(ReadSchedule.everyEpochs(n));
+            return this;
+        }
+
+        public Builder atEpochs(Integer... epochs) {
+            config.schedule(ReadSchedule.atEpochs(Arrays.asList(epochs)));
+            return this;
+        }
+
+        public Builder everyIterations(int n) {
+            config.schedule(ReadSchedule.everyIterations(n));
+            return this;
+        }
+
+        public Builder whenBusy(BusyPolicy policy) {
+            config.whenBusy(policy);
+            return this;
+        }
+
+        public Builder shutdownTimeout(Duration timeout) {
+            config.shutdownTimeout(timeout);
+            return this;
+        }
+
+        /** Writes every read as JSON ({@code dead-directions/v1}) into this folder. */
+        public Builder reportDirectory(Path directory) {
+            config.reportDirectory(directory);
+            return this;
+        }
+
+        public Builder readConfig(ReadConfig readConfig) {
+            config.read(readConfig);
+            return this;
+        }
+
+        /** The probe inputs: the features of this data set. */
+        public Builder probe(DataSet data) {
+            this.probe = () -> ProbeData.of(data);
+            return this;
+        }
+
+        /** The probe inputs: the first {@code examples} examples of the iterator, taken once in build(). */
+        public Builder probe(Iterator<DataSet> iterator, int examples) {
+            config.probeExamples(examples);
+            this.probe = () -> ProbeData.first(iterator, examples);
+            return this;
+        }
+
+        /** As {@link #probe(Iterator, int)}; the iterator is reset afterwards when it supports it. */
+        public Builder probe(DataSetIterator iterator, int examples) {
+            config.probeExamples(examples);
+            this.probe = () -> ProbeData.first(iterator, examples);
+            return this;
+        }
+
+        /** As {@link #probe(DataSetIterator, int)} with {@code probe.examples} from the settings. */
+        public Builder probe(DataSetIterator iterator) {
+            this.probe = () -> ProbeData.first(iterator, config.build().probeExamples());
+            return this;
+        }
+
+        /** Adds a detector to the default reader (see {@link DeadDirectionReader.Builder#detector}). */
+        public Builder detector(Detector detector) {
+            detectors.add(detector);
+            return this;
+        }
+
+        /** Uses this reader as it is; its own settings replace the {@code read} settings. */
+        public Builder reader(DeadDirectionReader reader) {
+            this.reader = reader;
+            return this;
+        }
+
+        /** Binds the listener's meters to this registry in build(). */
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.registry = registry;
+            return this;
+        }
+
+        /** Called on the read thread after every successful read; exceptions are logged, not thrown. */
+        public Builder onRead(Consumer<ReadResult> callback) {
+            this.onRead = callback;
+            return this;
+        }
+
+        public DeadDirectionListener build() {
+            ListenerConfig settings = config.build();
+            if (probe == null) {
+                throw new IllegalStateException("the dead-directions listener needs probe data: call probe(DataSet), "
+                        + "probe(Iterator, examples) or probe(DataSetIterator)");
+            }
+            if (reader != null && !detectors.isEmpty()) {
+                throw new IllegalStateException("give either reader(...) or detector(...): a custom reader already "
+                        + "chose its detectors");
+            }
+            DeadDirectionReader chosen = reader;
+            if (chosen == null) {
+                DeadDirectionReader.Builder rb = DeadDirectionReader.builder().config(settings.read());
+                detectors.forEach(rb::detector);
+                chosen = rb.build();
+            }
+            DeadDirectionListener listener = new DeadDirectionListener(this, probe.get(), chosen);
+            if (registry != null) {
+                listener.metrics().bindTo(registry);
+            }
+            return listener;
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package io.github.deaddirections.monitor;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
+
+/**
+ * Binds the dead-direction meters to a Micrometer registry. Every meter reads
+ * {@link ReadStatistics} when it is scraped; nothing here runs during training. Tags are bounded:
+ * {@code model} on every meter, {@code class} x {@code order} from a fixed set, at most
+ * {@code maxLayerTags + 1} values of {@code layer}, three of {@code outcome}. docs/monitoring.md
+ * lists every meter.
+ */
+public final class DeadDirectionMetrics implements MeterBinder {
+
+    public static final String PREFIX = "deaddirections.";
+
+    private final ReadStatistics statistics;
+    private final Tags common;
+    private final int maxOrderTag;
+
+    public DeadDirectionMetrics(ReadStatistics statistics, String model, int maxOrderTag) {
+        this.statistics = statistics;
+        this.common = Tags.of("model", model);
+        this.maxOrderTag = maxOrderTag;
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        summaryGauge(registry, "learning.coefficient", ReadSummary::learningCoefficient,
+                "Watanabe's learning coefficient lambda of the latest read (a bound when the read is not exact)");
+        summaryGauge(registry, "multiplicity", ReadSummary::multiplicity, "Multiplicity m of lambda, latest read");
+        summaryGauge(registry, "singular.fluctuation", ReadSummary::singularFluctuation,
+                "Singular fluctuation nu: the global value when defined, else the sum of nu(k) over genuine "
+                        + "singularities; NaN when there is none");
+        // Not "gauge.dimension": Prometheus's linter (promtool check metrics) rejects a gauge whose
+        // name contains "_gauge_".
+        summaryGauge(registry, "gauges.dimension", ReadSummary::gaugeDimension,
+                "Dimensions of flat gauge directions (symmetries, exact zeros of the probe data), latest read");
+        summaryGauge(registry, "regular.dimension", ReadSummary::regularDimension,
+                "Live (regular) dimensions: the Fisher rank, latest read");
+        summaryGauge(registry, "unresolved.dimension", ReadSummary::unresolvedDirections,
+                "Dead directions whose order could not be read (excluded from lambda), latest read");
+        summaryGauge(registry, "read.epoch", ReadSummary::epoch, "Completed epochs when the latest read's parameters were copied");
+        for (StructureTag tag : StructureTag.all(maxOrderTag)) {
+            Gauge.builder(PREFIX + "structures", statistics, s -> s.latest().structureCount(tag))
+                    .description("Structures of one class and order in the latest read")
+                    .tags(common).tag("class", tag.structureClass()).tag("order", tag.order())
+                    .strongReference(true).register(registry);
+        }
+        statistics.watchLayerTags(layer -> Gauge.builder(PREFIX + "layer.learning.coefficient", statistics,
+                        s -> s.latest().layerLearningCoefficient(layer))
+                .description("Share of the singular part of lambda on this layer: each genuine structure's lambda_B "
+                        + "split equally among its layers (rank/2 is not attributed)")
+                .tags(common).tag("layer", layer).strongReference(true).register(registry));
+        outcomeCounter(registry, "success", ReadStatistics::successes);
+        outcomeCounter(registry, "failure", ReadStatistics::failures);
+        outcomeCounter(registry, "skipped", ReadStatistics::skips);
+        FunctionTimer.builder(PREFIX + "read.duration", statistics, ReadStatistics::timedReads,
+                        s -> (double) s.readNanos(), TimeUnit.NANOSECONDS)
+                .description("Wall time of finished reads (success or failure), on the read thread")
+                .tags(common).register(registry);
+    }
+
+    private void summaryGauge(MeterRegistry registry, String name, ToDoubleFunction<ReadSummary> value, String description) {
+        Gauge.builder(PREFIX + name, statistics, s -> value.applyAsDouble(s.latest()))
+                .description(description).tags(common).strongReference(true).register(registry);
+    }
+
+    private void outcomeCounter(MeterRegistry registry, String outcome, ToLongFunction<ReadStatistics> count) {
+        FunctionCounter.builder(PREFIX + "reads", statistics, count::applyAsLong)
+                .description("Scheduled reads by outcome: success (published), failure (the read threw; training "
+                        + "went on), skipped (due while another read was running)")
+                .tags(common).tag("outcome", outcome).register(registry);
+    }
+}
