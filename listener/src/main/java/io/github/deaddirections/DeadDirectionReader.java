@@ -167,9 +167,14 @@ public final class DeadDirectionReader {
         DeadDirectionReport.SpectrumSummary summary = spectrum == null ? null : new DeadDirectionReport.SpectrumSummary(
                 spectrum.scale(), spectrum.threshold(), spectrum.gapDecades(),
                 !Double.isNaN(spectrum.gapDecades()) && spectrum.gapDecades() < config.narrowGapDecades(),
-                classifier.genericGaugeDimension());
+                classifier.genericGaugeDimension(), (long) base.length * base[0].length < p);
         double millis = (System.nanoTime() - start) / 1e6;
         long passes = snapshot.model().forwardPasses() - passesBefore;
+        if (summary != null && summary.probeLimited()) {
+            LOG.warn("the probe has {} samples x {} outputs, fewer than the {} parameters: the Fisher rank is capped by the"
+                    + " probe and some dead directions are the probe's; use at least {} probe samples", base.length,
+                    base[0].length, p, (p + base[0].length - 1) / base[0].length);
+        }
         if (summary != null && summary.narrowGap()) {
             LOG.warn("the Fisher spectrum has only a {}-decade gap between live and null: the rank {} is uncertain",
                     String.format("%.1f", summary.gapDecades()), spectrum.rank());

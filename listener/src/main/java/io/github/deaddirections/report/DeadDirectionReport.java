@@ -47,8 +47,11 @@ public record DeadDirectionReport(
      * @param narrowGap          true when the gap is under two decades: the rank is then uncertain
      * @param genericGaugeDimension what the generic gauge test (METHOD 3) found over the whole null
      *                           space, as a cross-check of the detectors; -1 when it did not run
+     * @param probeLimited       true when probe samples x outputs is below P: the Fisher's rank is
+     *                           then capped by the probe and some null directions are the probe's,
+     *                           not the network's
      */
     public record SpectrumSummary(double fisherScale, double nullThreshold, double gapDecades,
-                                  boolean narrowGap, int genericGaugeDimension) {
+                                  boolean narrowGap, int genericGaugeDimension, boolean probeLimited) {
     }
 }

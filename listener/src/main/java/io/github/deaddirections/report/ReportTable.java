@@ -18,6 +18,10 @@ public final class ReportTable {
             sb.append(String.format(Locale.ROOT, "null threshold %.3g (Fisher scale %.3g), gap %s%s%n", s.nullThreshold(),
                     s.fisherScale(), Double.isNaN(s.gapDecades()) ? "none" : String.format(Locale.ROOT, "%.1f decades",
                             s.gapDecades()), s.narrowGap() ? "  WARNING: narrow gap, the rank is uncertain" : ""));
+            if (s.probeLimited()) {
+                sb.append(String.format(Locale.ROOT, "WARNING: %d probe samples times the outputs is below the %d parameters: the rank is capped "
+                        + "by the probe, use more probe samples%n", r.probeSamples(), r.parameters()));
+            }
             if (s.genericGaugeDimension() >= 0) {
                 sb.append(String.format(Locale.ROOT, "generic gauge test over the whole null space: %d dimensions%n",
                         s.genericGaugeDimension()));

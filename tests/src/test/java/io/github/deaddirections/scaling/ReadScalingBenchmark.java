@@ -38,7 +38,7 @@ import java.util.Locale;
  * path). Prints per size: read time, one training epoch, their ratio, peak heap, and the fitted
  * exponent of read time against P. Not part of the default test run:
  *
- * <pre>mvn -B -pl tests -am test -Dgroups=scaling-benchmark -DexcludedGroups= -Dtest=ReadScalingBenchmark -Dsurefire.failIfNoSpecifiedTests=false</pre>
+ * <pre>mvn -B -pl tests -am test -DexcludedTags=none -Dtest=ReadScalingBenchmark -Dsurefire.failIfNoSpecifiedTests=false</pre>
  */
 @Tag("benchmark")
 @Tag("scaling-benchmark")
