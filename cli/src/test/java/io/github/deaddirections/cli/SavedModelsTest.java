@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.deaddirections.DeadDirectionReader;
 import io.github.deaddirections.report.DeadDirectionReport;
 import io.github.deaddirections.snapshot.Snapshot;
+import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -51,13 +52,13 @@ class SavedModelsTest {
         INDArray x = Nd4j.randn(DataType.FLOAT, 64, 3);
         INDArray positive = x.getColumn(0).add(x.getColumn(1)).gt(0).castTo(DataType.FLOAT).reshape(64, 1);
         INDArray y = Nd4j.hstack(positive, positive.rsub(1.0));
-        DataSet data = new DataSet(x, y);
-        net.fit(data);
-        net.fit(data);
+        // Epochs end only with an iterator: 4 minibatches of 16, two epochs.
+        net.fit(new ListDataSetIterator<>(new DataSet(x, y).asList(), 16), 2);
 
         File latest = CheckpointListener.getFileForCheckpoint(checkpoints, CheckpointListener.lastCheckpoint(checkpoints)
                 .getCheckpointNum());
         assertTrue(latest.getName().endsWith(".zip"), latest.getName());
+        assertEquals(2, CheckpointListener.availableCheckpoints(checkpoints).size(), "one checkpoint per epoch");
         // The probe as users often have it: a CSV with a header and the labels in the last columns.
         StringBuilder csv = new StringBuilder("x1,x2,x3,is_positive,is_negative\n");
         for (int i = 0; i < 64; i++) {
