@@ -19,7 +19,7 @@ import java.util.Optional;
  * threshold gives back the very window the read used; the refit is accepted only when its slope
  * equals the reported one ({@code exact}). When the threshold is unknown (no exact Fisher) or the
  * refit disagrees, the line is drawn with the reported slope through the centroid of the points
- * above the lower quartile of log F, which keeps it off the null floor; {@code exact} is then false
+ * strictly above the lower quartile of log F, which keeps it off the null floor; {@code exact} is then false
  * and the plot says so.
  */
 public record FitWindow(int start, int end, double slope, double intercept, boolean exact) {
@@ -51,14 +51,16 @@ public record FitWindow(int start, int end, double slope, double intercept, bool
             return Optional.empty();
         }
         double[] logs = usable.stream().mapToDouble(i -> Math.log(f[i])).sorted().toArray();
+        // Strictly above: a null floor repeats one value, and all of it stays out of the centroid.
         double quartile = logs[logs.length / 4];
+        boolean flat = logs[logs.length - 1] <= quartile;
         int first = -1;
         int last = -1;
         double sx = 0;
         double sy = 0;
         int n = 0;
         for (int i : usable) {
-            if (Math.log(f[i]) >= quartile) {
+            if (flat || Math.log(f[i]) > quartile) {
                 first = first < 0 ? i : first;
                 last = i;
                 sx += Math.log(t[i]);

@@ -86,7 +86,8 @@ final class LogLogPlot {
         if (threshold) {
             double y = fr.y(Math.log10(nullThreshold));
             s.append(line(LEFT, y, WIDTH - RIGHT, y, "#999999", "2,3"));
-            s.append(text(WIDTH - RIGHT - 4, y - 4, "end", "#777777", "null threshold"));
+            // Label above the line, or below it when the line runs along the top of the frame.
+            s.append(text(WIDTH - RIGHT - 4, y - TOP < 16 ? y + 13 : y - 4, "end", "#777777", "null threshold"));
         }
         if (points.size() > 1) {
             StringBuilder path = new StringBuilder();
@@ -120,7 +121,8 @@ final class LogLogPlot {
         double y1 = w.logFisherAt(t1) / Math.log(10);
         s.append(line(fr.x(Math.log10(t0)), fr.y(y0), fr.x(Math.log10(t1)), fr.y(y1), "#d62728", "6,3")
                 .replace("/>", " stroke-width=\"2\"/>"));
-        String what = String.format(Locale.ROOT, "slope %.3f%s", w.slope(), w.exact() ? " (fit window)" : " (window approx.)");
+        String what = String.format(Locale.ROOT, "slope %.3f, k-hat %.2f%s", w.slope(), 1 + w.slope() / 2,
+                w.exact() ? " (fit window)" : " (window approx.)");
         s.append(text(LEFT + 6, TOP + 14, "start", "#d62728", what));
     }
 
