@@ -119,8 +119,7 @@ final class LogLogPlot {
         double t1 = d.radii().get(w.end());
         double y0 = w.logFisherAt(t0) / Math.log(10);
         double y1 = w.logFisherAt(t1) / Math.log(10);
-        s.append(line(fr.x(Math.log10(t0)), fr.y(y0), fr.x(Math.log10(t1)), fr.y(y1), "#d62728", "6,3")
-                .replace("/>", " stroke-width=\"2\"/>"));
+        s.append(line(fr.x(Math.log10(t0)), fr.y(y0), fr.x(Math.log10(t1)), fr.y(y1), "#d62728", "6,3", 2));
         String what = String.format(Locale.ROOT, "slope %.3f, k-hat %.2f%s", w.slope(), 1 + w.slope() / 2,
                 w.exact() ? " (fit window)" : " (window approx.)");
         s.append(text(LEFT + 6, TOP + 14, "start", "#d62728", what));
@@ -159,8 +158,13 @@ final class LogLogPlot {
     }
 
     private static String line(double x1, double y1, double x2, double y2, String colour, String dash) {
-        return String.format(Locale.ROOT, "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke=\"%s\"%s/>%n", Xml.coord(x1),
-                Xml.coord(y1), Xml.coord(x2), Xml.coord(y2), colour, dash == null ? "" : " stroke-dasharray=\"" + dash + "\"");
+        return line(x1, y1, x2, y2, colour, dash, 1);
+    }
+
+    private static String line(double x1, double y1, double x2, double y2, String colour, String dash, double width) {
+        return String.format(Locale.ROOT, "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke=\"%s\" stroke-width=\"%s\"%s/>%n",
+                Xml.coord(x1), Xml.coord(y1), Xml.coord(x2), Xml.coord(y2), colour, Xml.number(width),
+                dash == null ? "" : " stroke-dasharray=\"" + dash + "\"");
     }
 
     private static String text(double x, double y, String anchor, String colour, String content) {

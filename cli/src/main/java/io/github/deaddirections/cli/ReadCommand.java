@@ -71,7 +71,10 @@ final class ReadCommand implements Callable<Integer> {
 
         Model network = progress.phase("loading model " + model, () -> ModelLoader.load(model));
         INDArray inputs = progress.phase("loading probe " + probe, () -> ProbeLoader.load(probe, labelColumns, maxSamples));
-        Snapshot snapshot = progress.phase("checking the model against the probe", () -> Snapshot.of(network, inputs));
+        Snapshot snapshot = progress.phase("checking the model against the probe", () -> {
+            FlatProbeCheck.check(network, inputs, probe);
+            return Snapshot.of(network, inputs);
+        });
         DeadDirectionReader reader = DeadDirectionReader.builder().config(settings).build();
         DeadDirectionReport report = progress.phase("reading " + snapshot.parameterCount() + " parameters on "
                 + snapshot.probeSamples() + " probe samples " + Arrays.toString(inputs.shape()), () -> reader.read(snapshot));

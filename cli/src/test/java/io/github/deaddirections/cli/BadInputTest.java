@@ -1,5 +1,6 @@
 package io.github.deaddirections.cli;
 
+import io.github.deaddirections.cells.ConstructedCells;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -103,6 +104,13 @@ class BadInputTest {
     void probeWidthNotMatching() throws IOException {
         Path wide = csv("wide.csv", "1,2,3,4,5", "5,4,3,2,1", "0,0,1,0,0");
         readFails(model, wide, "the probe has 5 features per sample but layer 0 (OutputLayer) expects 3");
+    }
+
+    @Test
+    void flatCsvRowsForAConvolutionalNetwork() throws IOException {
+        Path conv = TestModels.save(ConstructedCells.convChannelDeath(1).network(), dir.resolve("conv.zip"));
+        Path flat = csv("flat.csv", String.join(",", java.util.Collections.nCopies(36, "0.5")));
+        readFails(conv, flat, "has one flat row per sample, but layer 0 (ConvolutionLayer) takes shaped inputs");
     }
 
     @Test
