@@ -7,6 +7,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
@@ -28,6 +29,9 @@ final class CellsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @ParentCommand
+    DeadDirectionsCli parent;
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory to write the cells into.")
     Path out;
 
@@ -41,7 +45,7 @@ final class CellsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
-        Progress progress = Progress.choose(spec.commandLine().getErr(), quiet);
+        Progress progress = parent.progress(spec.commandLine().getErr(), quiet);
         List<Cell> cells = progress.phase("building " + ConstructedCells.names().size() + " cells (seed " + seed + ")",
                 () -> ConstructedCells.all(seed));
         progress.phase("writing the cells to " + out, () -> {

@@ -31,6 +31,13 @@ public final class DeadDirectionsCli implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Whether a person watches standard error (a spinner then) or a log or pipe does (plain lines). */
+    private final boolean terminal;
+
+    private DeadDirectionsCli(boolean terminal) {
+        this.terminal = terminal;
+    }
+
     /** Without a subcommand there is nothing to do: say how to use it. */
     @Override
     public Integer call() {
@@ -39,17 +46,21 @@ public final class DeadDirectionsCli implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        int code = run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+        int code = commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true), System.console() != null)
+                .execute(args);
         System.exit(code);
     }
 
-    /** Runs the tool as {@code main} would, without exiting: the exit code is returned. */
+    /**
+     * Runs the tool as {@code main} would, without exiting: the exit code is returned. Progress
+     * is written as plain lines, as it is when standard error is not a terminal.
+     */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        return commandLine(out, err).execute(args);
+        return commandLine(out, err, false).execute(args);
     }
 
-    static CommandLine commandLine(PrintWriter out, PrintWriter err) {
-        CommandLine cmd = new CommandLine(new DeadDirectionsCli());
+    static CommandLine commandLine(PrintWriter out, PrintWriter err, boolean terminal) {
+        CommandLine cmd = new CommandLine(new DeadDirectionsCli(terminal));
         ExitCodes exitCodes = new ExitCodes();
         cmd.setOut(out);
         cmd.setErr(err);
@@ -60,6 +71,11 @@ public final class DeadDirectionsCli implements Callable<Integer> {
             return new CommandLine.RunLast().execute(parseResult);
         });
         return cmd;
+    }
+
+    /** How the subcommands show progress on {@code err}. */
+    Progress progress(PrintWriter err, boolean quiet) {
+        return Progress.choose(err, quiet, terminal);
     }
 
     /** True when --verbose was given at any level (before or after the subcommand name). */

@@ -14,8 +14,8 @@ public interface Progress {
     /** Runs one phase of work, showing it while it runs. */
     <T> T phase(String description, Callable<T> work) throws Exception;
 
-    /** A spinner when standard error is a terminal, plain lines otherwise; nothing when quiet. */
-    static Progress choose(PrintWriter err, boolean quiet) {
+    /** A spinner on a terminal, plain lines otherwise; nothing when quiet. */
+    static Progress choose(PrintWriter err, boolean quiet, boolean terminal) {
         if (quiet) {
             return new Progress() {
                 @Override
@@ -24,7 +24,7 @@ public interface Progress {
                 }
             };
         }
-        return System.console() != null ? new TerminalProgress(err) : new LogProgress(err);
+        return terminal ? new TerminalProgress(err) : new LogProgress(err);
     }
 
     /** Elapsed seconds since {@code startNanos}, for people. */

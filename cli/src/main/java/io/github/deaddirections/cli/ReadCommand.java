@@ -11,6 +11,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
@@ -32,6 +33,9 @@ final class ReadCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @ParentCommand
+    DeadDirectionsCli parent;
 
     @Option(names = "--model", required = true, paramLabel = "MODEL.zip", description = "The model zip to read.")
     Path model;
@@ -67,7 +71,7 @@ final class ReadCommand implements Callable<Integer> {
             throw new BadInputException("--json and --html name the same file " + json);
         }
         ReadConfig settings = config == null ? ReadConfig.defaults() : ConfigFile.load(config);
-        Progress progress = Progress.choose(err, quiet);
+        Progress progress = parent.progress(err, quiet);
 
         Model network = progress.phase("loading model " + model, () -> ModelLoader.load(model));
         INDArray inputs = progress.phase("loading probe " + probe, () -> ProbeLoader.load(probe, labelColumns, maxSamples));

@@ -194,11 +194,19 @@ class BadInputTest {
     @Test
     void internalFailureIsExitCodeOne() {
         java.io.StringWriter err = new java.io.StringWriter();
-        var cmd = DeadDirectionsCli.commandLine(new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(err));
+        var cmd = DeadDirectionsCli.commandLine(new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(err), false);
         var parsed = cmd.parseArgs("cells", "--out", dir.toString());
         int code = new ExitCodes().handleExecutionException(new IllegalStateException("boom"), cmd, parsed);
         assertEquals(ExitCodes.INTERNAL, code);
         assertTrue(err.toString().startsWith("error: internal failure: IllegalStateException: boom"), err::toString);
         assertFalse(err.toString().contains("\tat "), "no stack trace without --verbose");
+
+        java.io.StringWriter verboseErr = new java.io.StringWriter();
+        var verbose = DeadDirectionsCli.commandLine(new java.io.PrintWriter(new java.io.StringWriter()),
+                new java.io.PrintWriter(verboseErr), false);
+        var verboseParsed = verbose.parseArgs("cells", "--verbose", "--out", dir.toString());
+        assertEquals(ExitCodes.INTERNAL, new ExitCodes().handleExecutionException(new IllegalStateException("boom"), verbose,
+                verboseParsed));
+        assertTrue(verboseErr.toString().contains("\tat "), () -> "the stack trace with --verbose\n" + verboseErr);
     }
 }
