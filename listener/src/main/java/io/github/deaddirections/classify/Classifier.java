@@ -171,8 +171,10 @@ public final class Classifier {
         List<Direction> rest = account.residual();
         GaugeTest test = gaugeTest(n.spectrum());
         if (test != null) {
-            List<double[]> whole = new ArrayList<>(List.of(n.spectrum().nullBasis()));
-            genericGaugeDimension = test.gaugePart(whole).size();
+            if (config.gaugeCrossCheck()) {
+                List<double[]> whole = new ArrayList<>(List.of(n.spectrum().nullBasis()));
+                genericGaugeDimension = test.gaugePart(whole).size();
+            }
             if (!rest.isEmpty()) {
                 List<Direction> gauge = test.gaugePart(rest.stream().map(Direction::toDense).toList()).stream()
                         .map(Direction::of).toList();

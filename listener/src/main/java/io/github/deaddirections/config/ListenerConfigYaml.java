@@ -160,6 +160,8 @@ public final class ListenerConfigYaml {
         m.put("read.seed", (d, n) -> d.builder.read().seed(whole("read.seed", n)));
         intSetting(m, "maxReadsPerStructure", ReadConfig.Builder::maxReadsPerStructure);
         doubleSetting(m, "noiseFloor", ReadConfig.Builder::noiseFloor);
+        intSetting(m, "parallelism", ReadConfig.Builder::parallelism);
+        m.put("read.gaugeCrossCheck", (d, n) -> d.builder.read().gaugeCrossCheck(bool("read.gaugeCrossCheck", n)));
     }
 
     private interface IntSetter {

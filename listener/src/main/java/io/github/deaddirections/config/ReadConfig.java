@@ -35,6 +35,7 @@ public final class ReadConfig {
     private final int maxReadsPerStructure;
     private final double noiseFloor;
     private final int parallelism;
+    private final boolean gaugeCrossCheck;
 
     private ReadConfig(Builder b) {
         this.fisherNullLimit = b.fisherNullLimit;
@@ -63,6 +64,7 @@ public final class ReadConfig {
         this.maxReadsPerStructure = b.maxReadsPerStructure;
         this.noiseFloor = b.noiseFloor;
         this.parallelism = b.parallelism;
+        this.gaugeCrossCheck = b.gaugeCrossCheck;
     }
 
     public static ReadConfig defaults() {
@@ -101,6 +103,7 @@ public final class ReadConfig {
         b.maxReadsPerStructure = maxReadsPerStructure;
         b.noiseFloor = noiseFloor;
         b.parallelism = parallelism;
+        b.gaugeCrossCheck = gaugeCrossCheck;
         return b;
     }
 
@@ -156,6 +159,12 @@ public final class ReadConfig {
     public double noiseFloor() { return noiseFloor; }
     /** Directions read at once, each on its own copy of the network (1 reads on the calling thread). */
     public int parallelism() { return parallelism; }
+    /**
+     * Also run the generic gauge test over the whole null space, as a cross-check of the detectors
+     * (reported in the spectrum summary). Off by default: it costs one exact Fisher per random point
+     * even when the detectors have explained everything.
+     */
+    public boolean gaugeCrossCheck() { return gaugeCrossCheck; }
 
     /** Builder with the defaults of METHOD.md; {@link #build()} validates every setting. */
     public static final class Builder {
@@ -185,6 +194,7 @@ public final class ReadConfig {
         private int maxReadsPerStructure = 8;
         private double noiseFloor = 1e-18;
         private int parallelism = 1;
+        private boolean gaugeCrossCheck = false;
 
         public Builder fisherNullLimit(int v) { this.fisherNullLimit = v; return this; }
         public Builder radiusPoints(int v) { this.radiusPoints = v; return this; }
@@ -212,6 +222,7 @@ public final class ReadConfig {
         public Builder maxReadsPerStructure(int v) { this.maxReadsPerStructure = v; return this; }
         public Builder noiseFloor(double v) { this.noiseFloor = v; return this; }
         public Builder parallelism(int v) { this.parallelism = v; return this; }
+        public Builder gaugeCrossCheck(boolean v) { this.gaugeCrossCheck = v; return this; }
 
         public ReadConfig build() {
             positive("fisherNullLimit", fisherNullLimit);
@@ -287,6 +298,7 @@ public final class ReadConfig {
                 + ", gaugeTestExtraPoints=" + gaugeTestExtraPoints + ", deadWeightTolerance=" + deadWeightTolerance
                 + ", activationNullTolerance=" + activationNullTolerance + ", gaussianFallback=" + gaussianFallback
                 + ", gaussianVariance=" + gaussianVariance + ", seed=" + seed
-                + ", maxReadsPerStructure=" + maxReadsPerStructure + ", noiseFloor=" + noiseFloor + ", parallelism=" + parallelism + "}";
+                + ", maxReadsPerStructure=" + maxReadsPerStructure + ", noiseFloor=" + noiseFloor + ", parallelism=" + parallelism
+                + ", gaugeCrossCheck=" + gaugeCrossCheck + "}";
     }
 }

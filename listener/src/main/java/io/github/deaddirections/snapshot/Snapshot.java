@@ -203,7 +203,12 @@ public final class Snapshot {
         long expected = -1;
         if (first.preProcessor() instanceof FeedForwardToCnnPreProcessor pre) {
             expected = pre.getInputHeight() * pre.getInputWidth() * pre.getNumChannels();
-        } else if (first.conf() instanceof ConvolutionLayer conv && probe.rank() == 4) {
+        } else if (first.conf() instanceof ConvolutionLayer conv) {
+            if (probe.rank() != 4) {
+                throw new ReadInputException("layer " + first.name() + " (" + first.typeName() + ") takes images [samples, "
+                        + conv.getNIn() + " channels, height, width] but the probe is flat "
+                        + java.util.Arrays.toString(probe.shape()) + ": give the probe in the network's input shape");
+            }
             if (probe.size(1) != conv.getNIn()) {
                 throw new ReadInputException("the probe has " + probe.size(1) + " channels per sample but layer "
                         + first.name() + " (" + first.typeName() + ") expects " + conv.getNIn());

@@ -3,6 +3,7 @@ package io.github.deaddirections.acceptance;
 import io.github.deaddirections.DeadDirectionReader;
 import io.github.deaddirections.cells.Cell;
 import io.github.deaddirections.cells.ConstructedCells;
+import io.github.deaddirections.config.ReadConfig;
 import io.github.deaddirections.report.DeadDirectionReport;
 import io.github.deaddirections.report.ReportTable;
 import io.github.deaddirections.report.StructureClass;
@@ -23,7 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CellAcceptanceTest {
 
-    private static final DeadDirectionReader READER = DeadDirectionReader.withDefaults();
+    /** The generic gauge test also runs over the whole null space, to check it against METHOD 3's numbers. */
+    private static final DeadDirectionReader READER = DeadDirectionReader.builder()
+            .config(ReadConfig.builder().gaugeCrossCheck(true).build()).build();
 
     private static DeadDirectionReport read(Cell cell) {
         DeadDirectionReport report = READER.read(Snapshot.of(cell.network(), cell.probe()));
