@@ -40,4 +40,14 @@ public record LlcEstimate(double mean, double standardDeviation, double standard
     public boolean diverged() {
         return divergedChains > 0;
     }
+
+    /**
+     * True when the estimate is above d/2 by more than three standard errors; no learning
+     * coefficient exceeds d/2 for d parameters, so the chains did not sample the local posterior,
+     * most often because the step size is too large for the curvature at w* (a finite but
+     * unstable chain, or the bias of a coarse discretisation).
+     */
+    public boolean implausible() {
+        return mean - 3 * standardError > parameters / 2.0;
+    }
 }

@@ -98,8 +98,13 @@ public final class LlcEstimator {
         }
         LOG.debug("llc of {} parameters on {} samples: {} +- {} (nBeta {}), {} passes, {} ms", loss.parameters(),
                 loss.samples(), mean, sd, nBeta, cost.passes(), millis);
-        return new LlcEstimate(mean, sd, sd / Math.sqrt(perChain.length), perChain, traces, anchorLoss, nBeta,
-                loss.samples(), loss.parameters(), diverged, loss.stripped(), cost, settings);
+        LlcEstimate estimate = new LlcEstimate(mean, sd, sd / Math.sqrt(perChain.length), perChain, traces, anchorLoss,
+                nBeta, loss.samples(), loss.parameters(), diverged, loss.stripped(), cost, settings);
+        if (estimate.implausible()) {
+            LOG.warn("llc: the estimate {} exceeds d/2 = {}, which no learning coefficient can: the chains did not"
+                    + " sample the local posterior; lower the step size", mean, loss.parameters() / 2.0);
+        }
+        return estimate;
     }
 
     private static double mean(double[] x) {

@@ -40,6 +40,7 @@ class LlcEstimatorTest {
         LlcEstimate e = LlcEstimator.withDefaults().estimate(REGULAR.network(), regularData(4096, 7));
         double error = Math.abs(e.mean() - 2.0);
         assertFalse(e.diverged());
+        assertFalse(e.implausible());
         assertTrue(error <= 3 * e.standardError(), "lambda-hat " + e.mean() + " +- " + e.standardError() + " vs 2");
         assertTrue(error < 0.6, "lambda-hat " + e.mean() + " vs 2");
         assertEquals(4096 / Math.log(4096), e.nBeta(), 1e-12, "default nBeta = n / ln n");
@@ -83,6 +84,10 @@ class LlcEstimatorTest {
         LlcEstimate e = new LlcEstimator(settings).estimate(REGULAR.network(), regularData(256, 5));
         assertTrue(e.diverged());
         assertTrue(Double.isNaN(e.mean()));
+        LlcSettings unstable = LlcSettings.builder().chains(1).draws(40).burnIn(0).stepSize(0.03).build();
+        LlcEstimate finite = new LlcEstimator(unstable).estimate(REGULAR.network(), regularData(256, 5));
+        assertFalse(finite.diverged(), "still finite after 40 steps");
+        assertTrue(finite.implausible(), "but far above d/2: " + finite.mean());
     }
 
     @Test
