@@ -35,7 +35,7 @@ final class BenchmarkTable {
 
     String render() {
         StringBuilder sb = new StringBuilder();
-        sb.append("| cell | SGLD setting | λ_true | read λ | |err| read | SGLD λ̂ ± sd | |err| SGLD | read passes"
+        sb.append("| cell | SGLD setting | λ_true | read λ | \\|err\\| read | SGLD λ̂ ± sd | \\|err\\| SGLD | read passes"
                 + " | SGLD passes | pass ratio | read ms | SGLD ms | time ratio | notes |\n");
         sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         rows.forEach(r -> sb.append(r).append('\n'));
