@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
  * constructed acceptance cells with their predicted answers). Exit codes: see {@link ExitCodes}.
  */
 @Command(name = "dead-directions", mixinStandardHelpOptions = true, versionProvider = DeadDirectionsCli.Version.class,
-        subcommands = {ReadCommand.class, CellsCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {ReadCommand.class, CellsCommand.class, LlcCommand.class, CommandLine.HelpCommand.class},
         description = "Where a Deeplearning4j network is singular: dead parameter directions, their order and class,"
                 + " and Watanabe's learning coefficient (lambda, m, nu).",
         footer = {"", "Exit codes: 0 success, 2 bad usage or bad input, 1 internal failure."})

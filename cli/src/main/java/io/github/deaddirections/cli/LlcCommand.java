@@ -1,0 +1,225 @@
+package io.github.deaddirections.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.deaddirections.llc.LlcData;
+import io.github.deaddirections.llc.LlcEstimate;
+import io.github.deaddirections.llc.LlcEstimator;
+import io.github.deaddirections.llc.LlcSettings;
+import org.deeplearning4j.nn.api.Model;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code dead-directions llc}: the sampling-based second opinion. Runs the SGLD local learning
+ * coefficient estimator ({@link LlcEstimator}) on a saved model and labelled data, prints
+ * lambda-hat with its spread and cost, and optionally writes it as JSON.
+ */
+@Command(name = "llc", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Estimate the local learning coefficient of a saved model by SGLD (devinterp's estimator).",
+        footer = {"", "DATA is a DataSet saved with DataSet.save (.bin, features and labels) or a CSV whose last K columns"
+                + " are labels (--label-columns K); --self-labels labels the features with the checkpoint itself.",
+                "Exit codes: 0 success, 2 bad usage or bad input, 1 internal failure."})
+final class LlcCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @ParentCommand
+    DeadDirectionsCli parent;
+
+    @Option(names = "--model", required = true, paramLabel = "MODEL.zip", description = "The model zip (MultiLayerNetwork).")
+    Path model;
+
+    @Option(names = "--data", required = true, paramLabel = "DATA", description = "Labelled data: DataSet .bin or CSV.")
+    Path data;
+
+    @Option(names = "--label-columns", paramLabel = "K", defaultValue = "0",
+            description = "CSV data: the last K columns are labels (default: ${DEFAULT-VALUE}).")
+    int labelColumns;
+
+    @Option(names = "--self-labels", description = "Label the features with the checkpoint (y = f(x) + noise, or drawn classes).")
+    boolean selfLabels;
+
+    @Option(names = "--max-samples", paramLabel = "N", description = "Use only the first N samples.")
+    Integer maxSamples;
+
+    @Option(names = "--step-size", paramLabel = "EPS", description = "SGLD step size (default 1e-3).")
+    Double stepSize;
+
+    @Option(names = "--localization", paramLabel = "GAMMA", description = "Pull towards the checkpoint (default 100).")
+    Double localization;
+
+    @Option(names = "--nbeta", paramLabel = "X", description = "n times the inverse temperature (default n / ln n).")
+    Double nBeta;
+
+    @Option(names = "--chains", paramLabel = "N", description = "Independent chains (default 4).")
+    Integer chains;
+
+    @Option(names = "--draws", paramLabel = "N", description = "Recorded steps per chain (default 200).")
+    Integer draws;
+
+    @Option(names = "--burn-in", paramLabel = "N", description = "Unrecorded steps per chain first (default 100).")
+    Integer burnIn;
+
+    @Option(names = "--batch-size", paramLabel = "N", description = "Minibatch size (default 256).")
+    Integer batchSize;
+
+    @Option(names = "--full-loss-every", paramLabel = "K", description = "Record the full-data loss every K draws (default 0: minibatch loss).")
+    Integer fullLossEvery;
+
+    @Option(names = "--variance", paramLabel = "SIGMA2", description = "Variance of the Gaussian behind MSE/L2 (default 1).")
+    Double variance;
+
+    @Option(names = "--seed", paramLabel = "S", description = "Master seed (default 0).")
+    Long seed;
+
+    @Option(names = "--json", paramLabel = "OUT.json", description = "Write the estimate as JSON.")
+    Path json;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress on standard error.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        LlcSettings settings = settings();
+        Progress progress = parent.progress(err, quiet);
+        Model network = progress.phase("loading model " + model, () -> ModelLoader.load(model));
+        LlcData labelled = progress.phase("loading data " + data, () -> TrainingData.load(data, labelColumns, maxSamples,
+                network, selfLabels, settings.gaussianVariance(), settings.seed()));
+        LlcEstimate e = progress.phase("sampling " + settings.chains() + " chains x " + settings.draws() + " draws on "
+                + labelled.samples() + " samples", () -> new LlcEstimator(settings).estimate(network, labelled));
+        if (json != null) {
+            progress.phase("writing " + json, () -> {
+                try (OutputFiles files = new OutputFiles()) {
+                    files.stage(json, toJson(e));
+                    files.commit();
+                }
+                return null;
+            });
+        }
+        out.print(table(e));
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    private LlcSettings settings() {
+        LlcSettings.Builder b = LlcSettings.builder();
+        if (stepSize != null) {
+            b.stepSize(stepSize);
+        }
+        if (localization != null) {
+            b.localization(localization);
+        }
+        if (nBeta != null) {
+            b.nBeta(nBeta);
+        }
+        if (chains != null) {
+            b.chains(chains);
+        }
+        if (draws != null) {
+            b.draws(draws);
+        }
+        if (burnIn != null) {
+            b.burnIn(burnIn);
+        }
+        if (batchSize != null) {
+            b.batchSize(batchSize);
+        }
+        if (fullLossEvery != null) {
+            b.fullLossEvery(fullLossEvery);
+        }
+        if (variance != null) {
+            b.gaussianVariance(variance);
+        }
+        if (seed != null) {
+            b.seed(seed);
+        }
+        try {
+            return b.build();
+        } catch (IllegalArgumentException ex) {
+            throw new BadInputException(ex.getMessage(), ex);
+        }
+    }
+
+    static String table(LlcEstimate e) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "SGLD local learning coefficient: %d parameters, n = %d samples, n*beta = %.4g%n",
+                e.parameters(), e.samples(), e.nBeta()));
+        sb.append(String.format(Locale.ROOT, "lambda-hat = %.4f +- %.4f (standard error), chain sd %.4f%n", e.mean(),
+                e.standardError(), e.standardDeviation()));
+        StringBuilder chains = new StringBuilder();
+        for (double v : e.perChain()) {
+            chains.append(chains.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.4f", v));
+        }
+        sb.append("per chain: ").append(chains).append('\n');
+        if (e.diverged()) {
+            sb.append(e.divergedChains()).append(" chain(s) diverged: lower --step-size\n");
+        }
+        if (e.implausible()) {
+            sb.append("WARNING: lambda-hat is above d/2: the chains did not sample the local posterior (lower --step-size)\n");
+        }
+        if (!e.stripped().isEmpty()) {
+            sb.append("left out of the likelihood: ").append(String.join(", ", e.stripped())).append('\n');
+        }
+        sb.append(String.format(Locale.ROOT, "cost: %d forward + %d backward passes, %.1f ms%n", e.cost().forwardPasses(),
+                e.cost().backwardPasses(), e.cost().millis()));
+        return sb.toString();
+    }
+
+    static String toJson(LlcEstimate e) throws Exception {
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = mapper.createObjectNode();
+        root.put("schema", "dead-directions-llc/v1");
+        root.put("parameters", e.parameters());
+        root.put("samples", e.samples());
+        root.put("learningCoefficient", e.mean());
+        root.put("standardDeviation", e.standardDeviation());
+        root.put("standardError", e.standardError());
+        ArrayNode chains = root.putArray("perChain");
+        for (double v : e.perChain()) {
+            chains.add(v);
+        }
+        root.put("nBeta", e.nBeta());
+        root.put("anchorLoss", e.anchorLoss());
+        root.put("divergedChains", e.divergedChains());
+        root.put("implausible", e.implausible());
+        ArrayNode stripped = root.putArray("stripped");
+        e.stripped().forEach(stripped::add);
+        LlcSettings s = e.settings();
+        ObjectNode settings = root.putObject("settings");
+        settings.put("stepSize", s.stepSize());
+        settings.put("localization", s.localization());
+        settings.put("chains", s.chains());
+        settings.put("draws", s.draws());
+        settings.put("burnIn", s.burnIn());
+        settings.put("batchSize", s.batchSize());
+        settings.put("fullLossEvery", s.fullLossEvery());
+        settings.put("gaussianVariance", s.gaussianVariance());
+        settings.put("seed", s.seed());
+        ObjectNode cost = root.putObject("cost");
+        cost.put("forwardPasses", e.cost().forwardPasses());
+        cost.put("backwardPasses", e.cost().backwardPasses());
+        cost.put("millis", e.cost().millis());
+        ArrayNode trace = root.putArray("lossTrace");
+        for (double[] chain : e.lossTrace()) {
+            ArrayNode c = trace.addArray();
+            for (double v : chain) {
+                c.add(v);
+            }
+        }
+        return mapper.writeValueAsString(root);
+    }
+}

@@ -1,0 +1,66 @@
+package io.github.deaddirections.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code dead-directions llc} as a user runs it: on a cell written by {@code cells}. */
+class LlcCommandTest {
+
+    private static Cli.Result run(String... args) {
+        return Cli.run(args);
+    }
+
+    @Test
+    void estimatesTheRegularCellDeterministically(@TempDir Path dir) throws Exception {
+        assertEquals(0, run("cells", "--out", dir.toString(), "-q").code());
+        Path model = dir.resolve("regular-linear.zip");
+        Path data = dir.resolve("regular-linear.probe.bin");
+        String[] args = {"llc", "--model", model.toString(), "--data", data.toString(), "--self-labels", "--chains", "2",
+                "--draws", "60", "--burn-in", "30", "--step-size", "1e-4", "--localization", "1", "--seed", "5", "-q",
+                "--json"};
+        Cli.Result first = run(concat(args, dir.resolve("a.json").toString()));
+        assertEquals(0, first.code(), first.err());
+        assertTrue(first.out().contains("lambda-hat ="), first.out());
+        Cli.Result second = run(concat(args, dir.resolve("b.json").toString()));
+        assertEquals(0, second.code(), second.err());
+        JsonNode a = new ObjectMapper().readTree(Files.readString(dir.resolve("a.json")));
+        JsonNode b = new ObjectMapper().readTree(Files.readString(dir.resolve("b.json")));
+        assertEquals("dead-directions-llc/v1", a.get("schema").asText());
+        assertEquals(4, a.get("parameters").asInt());
+        assertEquals(2, a.get("perChain").size());
+        assertEquals(a.get("learningCoefficient").asDouble(), b.get("learningCoefficient").asDouble(), 0.0,
+                "same seed, same estimate");
+        // A regular model of d = 4 parameters has lambda = d/2; a short run is loose, but not wildly off.
+        double lambda = a.get("learningCoefficient").asDouble();
+        assertTrue(lambda > 0.5 && lambda < 4.0, "lambda-hat " + lambda);
+        assertFalse(a.get("implausible").asBoolean());
+    }
+
+    @Test
+    void unlabelledCsvIsBadInputAndLeavesNoFile(@TempDir Path dir) throws Exception {
+        assertEquals(0, run("cells", "--out", dir.toString(), "-q").code());
+        Path csv = dir.resolve("x.csv");
+        Files.writeString(csv, "1,2,3\n4,5,6\n");
+        Path json = dir.resolve("out.json");
+        Cli.Result r = run("llc", "--model", dir.resolve("regular-linear.zip").toString(), "--data", csv.toString(), "-q",
+                "--json", json.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("needs labels"), r.err());
+        assertFalse(Files.exists(json));
+    }
+
+    private static String[] concat(String[] a, String last) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + 1);
+        out[a.length] = last;
+        return out;
+    }
+}
