@@ -26,7 +26,7 @@ import java.util.Locale;
  * <pre>
  * mvn -B -pl tests -am test -DexcludedTags=none -Dtest=LlcVersusReadBenchmark -Dsurefire.failIfNoSpecifiedTests=false
  * </pre>
- * It prints the table of docs/llc.md and writes it to {@code tests/target/llc-benchmark.md}.
+ * It prints the table of the README (section "Head-to-head") and writes it to {@code tests/target/llc-benchmark.md}.
  *
  * <p>Protocol. Every closed-form cell at seed 1. The read sees the cell's 512-sample probe.
  * The estimator sees n = 4096 fresh standard-normal inputs (the probe's law) labelled by the
