@@ -61,7 +61,9 @@ public abstract class ForwardModel {
      * toDoubleMatrix reads element by element and costs more than the forward pass).
      */
     public static double[][] rows(INDArray matrix) {
-        INDArray c = matrix.castTo(DataType.DOUBLE).dup('c');
+        boolean direct = matrix.dataType() == DataType.DOUBLE && matrix.ordering() == 'c' && !matrix.isView()
+                && matrix.data().length() == matrix.length();
+        INDArray c = direct ? matrix : matrix.castTo(DataType.DOUBLE).dup('c');
         double[] flat = c.data().asDouble();
         int n = (int) c.size(0);
         int m = (int) c.size(1);
@@ -145,6 +147,20 @@ public abstract class ForwardModel {
         return Nd4j.createFromArray(theta).castTo(DataType.DOUBLE);
     }
 
+    /**
+     * Writes theta straight into the network's own flattened parameter buffer (every layer's
+     * parameters are views of it): no new native buffer per forward pass, which keeps the read's
+     * allocation, and so the garbage collector's pauses of a training beside it, low.
+     */
+    private static void write(INDArray flattened, double[] theta, java.util.function.Consumer<INDArray> fallback) {
+        if (flattened != null && flattened.dataType() == DataType.DOUBLE && !flattened.isView()
+                && flattened.data().length() == theta.length) {
+            flattened.data().setData(theta);
+        } else {
+            fallback.accept(vector(theta));
+        }
+    }
+
     private static final class Mln extends ForwardModel {
         private final MultiLayerNetwork net;
 
@@ -164,7 +180,7 @@ public abstract class ForwardModel {
 
         @Override
         protected void load(double[] theta) {
-            net.setParams(vector(theta));
+            write(net.params(), theta, net::setParams);
         }
 
         @Override
@@ -226,7 +242,7 @@ public abstract class ForwardModel {
 
         @Override
         protected void load(double[] theta) {
-            graph.setParams(vector(theta));
+            write(graph.params(), theta, graph::setParams);
         }
 
         @Override
