@@ -19,9 +19,10 @@ import java.util.Random;
 
 /**
  * The demo's learning problem: a small tanh teacher (4 -> 3 -> 1) labels Gaussian inputs, and a
- * wider student (4 -> 12 -> 1) learns it. The student has more hidden units than the teacher
- * needs, so during training some of its units become redundant (dead or duplicated), which is
- * the dead structure the listener reports.
+ * wider ReLU student (4 -> 12 -> 1) learns it. Every live ReLU unit carries a rescaling gauge
+ * (a flat, curved orbit the read follows), and the student has more hidden units than the
+ * teacher needs, so some units drift towards redundancy (inactive on the probe, or nearly
+ * duplicated): the dead structure the listener reports.
  */
 public final class TeacherStudent {
 
@@ -62,7 +63,7 @@ public final class TeacherStudent {
     public MultiLayerNetwork student() {
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(seed)
                 .dataType(DataType.FLOAT).weightInit(WeightInit.XAVIER).updater(new Adam(5e-3)).list()
-                .layer(new DenseLayer.Builder().nIn(INPUTS).nOut(STUDENT_HIDDEN).activation(Activation.TANH).build())
+                .layer(new DenseLayer.Builder().nIn(INPUTS).nOut(STUDENT_HIDDEN).activation(Activation.RELU).build())
                 .layer(new OutputLayer.Builder(LossFunction.MSE).nIn(STUDENT_HIDDEN).nOut(1)
                         .activation(Activation.IDENTITY).build())
                 .build());
