@@ -82,9 +82,7 @@ public final class ConstructedCells {
     /** Dense(3 -> 4, tanh) -> Output(4 -> 1, identity, MSE); unit 3 has zero incoming, bias and outgoing. */
     public static Cell tanhNodeDeath(long seed) {
         Random rnd = new Random(seed);
-        MultiLayerNetwork net = build(seed,
-                new DenseLayer.Builder().nIn(3).nOut(4).activation(Activation.TANH).build(),
-                new OutputLayer.Builder(LossFunction.MSE).nIn(4).nOut(1).activation(Activation.IDENTITY).build());
+        MultiLayerNetwork net = oneHiddenLayer(seed, Activation.TANH);
         INDArray w1 = gaussian(rnd, 3, 4);
         INDArray b1 = gaussian(rnd, 1, 4);
         INDArray w2 = gaussian(rnd, 4, 1);
@@ -103,9 +101,7 @@ public final class ConstructedCells {
     /** Dense(3 -> 4, relu) -> Output(4 -> 1); every unit active on part of the probe: 4 curved rescaling orbits. */
     public static Cell reluRescaling(long seed) {
         Random rnd = new Random(seed);
-        MultiLayerNetwork net = build(seed,
-                new DenseLayer.Builder().nIn(3).nOut(4).activation(Activation.RELU).build(),
-                new OutputLayer.Builder(LossFunction.MSE).nIn(4).nOut(1).activation(Activation.IDENTITY).build());
+        MultiLayerNetwork net = oneHiddenLayer(seed, Activation.RELU);
         set(net, 0, "W", gaussian(rnd, 3, 4));
         // Small biases keep every unit's hyperplane through the bulk of the probe.
         set(net, 0, "b", gaussian(rnd, 1, 4).muli(0.25));
@@ -188,9 +184,7 @@ public final class ConstructedCells {
      */
     public static Cell duplicateUnit(long seed) {
         Random rnd = new Random(seed);
-        MultiLayerNetwork net = build(seed,
-                new DenseLayer.Builder().nIn(3).nOut(4).activation(Activation.TANH).build(),
-                new OutputLayer.Builder(LossFunction.MSE).nIn(4).nOut(1).activation(Activation.IDENTITY).build());
+        MultiLayerNetwork net = oneHiddenLayer(seed, Activation.TANH);
         INDArray w1 = gaussian(rnd, 3, 4);
         INDArray b1 = gaussian(rnd, 1, 4);
         w1.putColumn(3, w1.getColumn(2).dup());
@@ -201,6 +195,13 @@ public final class ConstructedCells {
         set(net, 1, "b", gaussian(rnd, 1, 1));
         return new Cell("duplicate-unit", net, probe(rnd, 3), new Prediction(21, 16, 0,
                 List.of(new Genuine("duplicate-unit", 2, 5, 1.0, 1)), 9, 1, 1));
+    }
+
+    /** Dense(3 -> 4, activation) -> Output(4 -> 1, identity, MSE): the shape of several cells. */
+    private static MultiLayerNetwork oneHiddenLayer(long seed, Activation activation) {
+        return build(seed,
+                new DenseLayer.Builder().nIn(3).nOut(4).activation(activation).build(),
+                new OutputLayer.Builder(LossFunction.MSE).nIn(4).nOut(1).activation(Activation.IDENTITY).build());
     }
 
     private static MultiLayerNetwork build(long seed, org.deeplearning4j.nn.conf.layers.Layer... layers) {
