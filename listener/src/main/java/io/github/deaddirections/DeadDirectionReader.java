@@ -96,6 +96,7 @@ public final class DeadDirectionReader {
     public DeadDirectionReport read(Snapshot snapshot) {
         long start = System.nanoTime();
         long passesBefore = snapshot.model().forwardPasses();
+        snapshot.model().pacing(config.cpuShare());
         OutputDistribution distribution = OutputDistribution.of(snapshot.outputLayer(), config);
         int p = snapshot.parameterCount();
         List<String> uncovered = uncoveredLayers(snapshot);

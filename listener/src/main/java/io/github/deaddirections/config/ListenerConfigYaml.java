@@ -161,6 +161,7 @@ public final class ListenerConfigYaml {
         intSetting(m, "maxReadsPerStructure", ReadConfig.Builder::maxReadsPerStructure);
         doubleSetting(m, "noiseFloor", ReadConfig.Builder::noiseFloor);
         intSetting(m, "parallelism", ReadConfig.Builder::parallelism);
+        doubleSetting(m, "cpuShare", ReadConfig.Builder::cpuShare);
         m.put("read.gaugeCrossCheck", (d, n) -> d.builder.read().gaugeCrossCheck(bool("read.gaugeCrossCheck", n)));
     }
 

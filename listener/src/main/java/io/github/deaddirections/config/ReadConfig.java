@@ -36,6 +36,7 @@ public final class ReadConfig {
     private final double noiseFloor;
     private final int parallelism;
     private final boolean gaugeCrossCheck;
+    private final double cpuShare;
 
     private ReadConfig(Builder b) {
         this.fisherNullLimit = b.fisherNullLimit;
@@ -65,6 +66,7 @@ public final class ReadConfig {
         this.noiseFloor = b.noiseFloor;
         this.parallelism = b.parallelism;
         this.gaugeCrossCheck = b.gaugeCrossCheck;
+        this.cpuShare = b.cpuShare;
     }
 
     public static ReadConfig defaults() {
@@ -104,6 +106,7 @@ public final class ReadConfig {
         b.noiseFloor = noiseFloor;
         b.parallelism = parallelism;
         b.gaugeCrossCheck = gaugeCrossCheck;
+        b.cpuShare = cpuShare;
         return b;
     }
 
@@ -165,6 +168,11 @@ public final class ReadConfig {
      * even when the detectors have explained everything.
      */
     public boolean gaugeCrossCheck() { return gaugeCrossCheck; }
+    /**
+     * Share of one core a read may use (1: no limit). Below 1 the read sleeps between forward
+     * passes; beside training this trades read latency for less interference.
+     */
+    public double cpuShare() { return cpuShare; }
 
     /** Builder with the defaults of METHOD.md; {@link #build()} validates every setting. */
     public static final class Builder {
@@ -195,6 +203,7 @@ public final class ReadConfig {
         private double noiseFloor = 1e-18;
         private int parallelism = 1;
         private boolean gaugeCrossCheck = false;
+        private double cpuShare = 1.0;
 
         public Builder fisherNullLimit(int v) { this.fisherNullLimit = v; return this; }
         public Builder radiusPoints(int v) { this.radiusPoints = v; return this; }
@@ -223,6 +232,7 @@ public final class ReadConfig {
         public Builder noiseFloor(double v) { this.noiseFloor = v; return this; }
         public Builder parallelism(int v) { this.parallelism = v; return this; }
         public Builder gaugeCrossCheck(boolean v) { this.gaugeCrossCheck = v; return this; }
+        public Builder cpuShare(double v) { this.cpuShare = v; return this; }
 
         public ReadConfig build() {
             positive("fisherNullLimit", fisherNullLimit);
@@ -254,6 +264,9 @@ public final class ReadConfig {
             atLeast("maxReadsPerStructure", maxReadsPerStructure, 1);
             open01("noiseFloor", noiseFloor);
             atLeast("parallelism", parallelism, 1);
+            if (!(cpuShare > 0 && cpuShare <= 1)) {
+                throw new ConfigException("cpuShare", cpuShare + " must lie in (0, 1]");
+            }
             return new ReadConfig(this);
         }
 
@@ -299,6 +312,6 @@ public final class ReadConfig {
                 + ", activationNullTolerance=" + activationNullTolerance + ", gaussianFallback=" + gaussianFallback
                 + ", gaussianVariance=" + gaussianVariance + ", seed=" + seed
                 + ", maxReadsPerStructure=" + maxReadsPerStructure + ", noiseFloor=" + noiseFloor + ", parallelism=" + parallelism
-                + ", gaugeCrossCheck=" + gaugeCrossCheck + "}";
+                + ", gaugeCrossCheck=" + gaugeCrossCheck + ", cpuShare=" + cpuShare + "}";
     }
 }

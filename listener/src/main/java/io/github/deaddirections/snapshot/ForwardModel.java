@@ -23,6 +23,8 @@ public abstract class ForwardModel {
 
     protected final INDArray probe;
     private final AtomicLong passes;
+    /** Share of one core this model may use; after each pass it sleeps so that it stays within it. */
+    private volatile double cpuShare = 1.0;
     protected double[] anchor;
     protected List<INDArray> cachedInputs;
 
@@ -49,7 +51,9 @@ public abstract class ForwardModel {
             cachedInputs = inputsAtAnchor();
         }
         load(theta);
+        long start = System.nanoTime();
         INDArray out = fromLayer > 0 && cachedInputs != null ? forwardFrom(fromLayer) : forward();
+        pace(System.nanoTime() - start);
         if (out.rank() != 2) {
             throw new IllegalStateException("the network output has rank " + out.rank() + "; only [samples, outputs] is supported");
         }
@@ -103,6 +107,35 @@ public abstract class ForwardModel {
     synchronized void anchor(double[] thetaHat) {
         this.anchor = thetaHat.clone();
         this.cachedInputs = null;
+    }
+
+    /**
+     * Limits this model (and copies made afterwards) to a share of one core: after a pass that
+     * took t, it sleeps t (1/share - 1). A read beside training then allocates, and so triggers
+     * the garbage collector's pauses of the training thread, proportionally less often.
+     */
+    public void pacing(double share) {
+        if (!(share > 0 && share <= 1)) {
+            throw new IllegalArgumentException("cpu share " + share + " must lie in (0, 1]");
+        }
+        this.cpuShare = share;
+    }
+
+    double cpuShareValue() {
+        return cpuShare;
+    }
+
+    private void pace(long nanos) {
+        if (cpuShare >= 1.0) {
+            return;
+        }
+        long pause = (long) (nanos * (1.0 / cpuShare - 1.0));
+        try {
+            Thread.sleep(pause / 1_000_000, (int) (pause % 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.util.concurrent.CancellationException("the read was interrupted");
+        }
     }
 
     /** theta-hat as anchored (read-only; null before the snapshot anchors it). */
@@ -174,6 +207,7 @@ public abstract class ForwardModel {
             synchronized (this) {
                 Mln copy = new Mln(net.clone(), probe, super.passes);
                 copy.anchor = anchor;
+                copy.pacing(super.cpuShareValue());
                 return copy;
             }
         }
@@ -236,7 +270,9 @@ public abstract class ForwardModel {
         @Override
         public ForwardModel copy() {
             synchronized (this) {
-                return new Graph(graph.clone(), probe, super.passes);
+                Graph copy = new Graph(graph.clone(), probe, super.passes);
+                copy.pacing(super.cpuShareValue());
+                return copy;
             }
         }
 

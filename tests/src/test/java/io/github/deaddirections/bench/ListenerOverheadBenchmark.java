@@ -67,7 +67,7 @@ class ListenerOverheadBenchmark {
         if (listen) {
             listener = DeadDirectionListener.builder().model("bench").everyEpochs(READ_EVERY)
                     .whenBusy(BusyPolicy.SKIP).probe(problem.batches(), 128)
-                    .readConfig(ReadConfig.builder().gaugeTestLimit(0).build()).build();
+                    .readConfig(ReadConfig.builder().gaugeTestLimit(0).cpuShare(Double.parseDouble(System.getProperty("bench.cpuShare", "1.0"))).build()).build();
             student.addListeners(listener);
         }
         long start = System.nanoTime();
