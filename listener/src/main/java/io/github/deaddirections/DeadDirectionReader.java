@@ -109,7 +109,7 @@ public final class DeadDirectionReader {
 
         double[] theta = snapshot.parametersView();
         double[] coordinateScale = coordinateScales(snapshot);
-        ExpectedFisher fisher = new ExpectedFisher(snapshot.model(), distribution, snapshot.layout(), config.jacobianStep());
+        ExpectedFisher fisher = new ExpectedFisher(snapshot.model(), distribution, snapshot.layerPositions(), config.jacobianStep());
         FisherSpectrum spectrum = null;
         double threshold;
         double scale;

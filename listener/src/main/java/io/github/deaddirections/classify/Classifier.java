@@ -41,6 +41,7 @@ public final class Classifier {
     private final ReadPool pool;
     private final ExpectedFisher fisher;
     private final double[] coordinateScale;
+    private final int[] positions;
     private int genericGaugeDimension = -1;
 
     /**
@@ -54,6 +55,7 @@ public final class Classifier {
         this.pool = pool;
         this.fisher = fisher;
         this.coordinateScale = coordinateScale;
+        this.positions = snapshot.layerPositions();
     }
 
     /** What the generic gauge test found over the whole null space (-1 when it did not run). */
@@ -252,7 +254,7 @@ public final class Classifier {
     private int firstLayer(Direction u) {
         int first = Integer.MAX_VALUE;
         for (int k = 0; k < u.nonZeros(); k++) {
-            first = Math.min(first, snapshot.layer(snapshot.layout().layerOf(u.coordinate(k))).position());
+            first = Math.min(first, positions[u.coordinate(k)]);
         }
         return first == Integer.MAX_VALUE ? 0 : first;
     }

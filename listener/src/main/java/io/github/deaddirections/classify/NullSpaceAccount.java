@@ -34,10 +34,6 @@ final class NullSpaceAccount {
         this.nullBasis = nullBasis;
     }
 
-    int claimedDimension() {
-        return claimed.size();
-    }
-
     /** Claims the span of the directions; returns how many new dimensions it owns. */
     int claim(List<Direction> directions) {
         int added = 0;

@@ -77,11 +77,6 @@ public final class Direction {
         return size;
     }
 
-    /** Coordinates of the non-zero entries, increasing. */
-    public int[] support() {
-        return index.clone();
-    }
-
     public int nonZeros() {
         return index.length;
     }

@@ -2,7 +2,6 @@ package io.github.deaddirections.fisher;
 
 import io.github.deaddirections.ReadInputException;
 import io.github.deaddirections.snapshot.ForwardModel;
-import io.github.deaddirections.snapshot.ParameterLayout;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.SingularOps_DDRM;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
@@ -25,23 +24,18 @@ public final class ExpectedFisher {
 
     private final ForwardModel model;
     private final OutputDistribution distribution;
-    private final ParameterLayout layout;
     private final double relativeStep;
     private final int[] firstLayer;
 
-    public ExpectedFisher(ForwardModel model, OutputDistribution distribution, ParameterLayout layout, double relativeStep) {
+    /**
+     * @param firstLayer for each parameter, the position of its layer: a column's stencil recomputes
+     *                   only that layer and those after it
+     */
+    public ExpectedFisher(ForwardModel model, OutputDistribution distribution, int[] firstLayer, double relativeStep) {
         this.model = model;
         this.distribution = distribution;
-        this.layout = layout;
+        this.firstLayer = firstLayer.clone();
         this.relativeStep = relativeStep;
-        this.firstLayer = new int[layout.size()];
-        java.util.Map<String, Integer> position = new java.util.HashMap<>();
-        for (String layer : layout.layers()) {
-            position.put(layer, position.size());
-        }
-        for (int i = 0; i < firstLayer.length; i++) {
-            firstLayer[i] = position.get(layout.layerOf(i));
-        }
     }
 
     /**
@@ -156,7 +150,4 @@ public final class ExpectedFisher {
         return best;
     }
 
-    public ParameterLayout layout() {
-        return layout;
-    }
 }

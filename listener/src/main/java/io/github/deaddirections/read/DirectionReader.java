@@ -26,10 +26,6 @@ public final class DirectionReader {
         this.nullThreshold = nullThreshold;
     }
 
-    public double nullThreshold() {
-        return nullThreshold;
-    }
-
     /**
      * @param role  the direction's role in its structure
      * @param path  the straight line or orbit to read along (speed 1 at t = 0)

@@ -32,11 +32,6 @@ public final class ParameterLayout {
         this.blocks = Collections.unmodifiableMap(byLayer);
     }
 
-    /** Layer names in network order (those with parameters). */
-    public java.util.List<String> layers() {
-        return java.util.List.copyOf(blocks.keySet());
-    }
-
     /** P, the number of trainable parameters. */
     public int size() {
         return size;

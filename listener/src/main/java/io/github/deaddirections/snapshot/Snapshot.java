@@ -275,6 +275,15 @@ public final class Snapshot {
         return model;
     }
 
+    /** For each parameter, the position of its layer in the network (what a forward pass may start from). */
+    public int[] layerPositions() {
+        int[] pos = new int[parameters.length];
+        for (int i = 0; i < pos.length; i++) {
+            pos[i] = layer(layout.layerOf(i)).position();
+        }
+        return pos;
+    }
+
     /** Root mean square of the given parameters at theta-hat. */
     public double rms(int[] indices) {
         if (indices.length == 0) {
