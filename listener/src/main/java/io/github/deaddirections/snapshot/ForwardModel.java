@@ -45,19 +45,32 @@ public abstract class ForwardModel {
      */
     public final synchronized double[][] output(double[] theta, int fromLayer) {
         passes.incrementAndGet();
+        long start = System.nanoTime();
+        double[][] out = evaluate(theta, fromLayer);
+        pace(System.nanoTime() - start);
+        return out;
+    }
+
+    /** One forward pass through DL4J (the copy's own layers). */
+    protected double[][] evaluate(double[] theta, int fromLayer) {
         if (fromLayer > 0 && anchor != null && cachedInputs == null) {
             // Cache every layer's input at theta-hat once (O(N x width) memory).
             load(anchor);
             cachedInputs = inputsAtAnchor();
         }
         load(theta);
-        long start = System.nanoTime();
         INDArray out = fromLayer > 0 && cachedInputs != null ? forwardFrom(fromLayer) : forward();
-        pace(System.nanoTime() - start);
         if (out.rank() != 2) {
             throw new IllegalStateException("the network output has rank " + out.rank() + "; only [samples, outputs] is supported");
         }
         return rows(out);
+    }
+
+    /**
+     * Lets this model compute its passes with a plain-Java dense chain instead of DL4J (the same
+     * function; see {@link DenseChain} for why). Models that cannot use one ignore it.
+     */
+    void evaluateDirectly(DenseChain chain) {
     }
 
     /**
@@ -196,6 +209,9 @@ public abstract class ForwardModel {
 
     private static final class Mln extends ForwardModel {
         private final MultiLayerNetwork net;
+        private DenseChain chain;
+        /** The chain's layer inputs at theta-hat, computed on the first partial pass. */
+        private List<double[][]> chainInputs;
 
         Mln(MultiLayerNetwork net, INDArray probe, AtomicLong passes) {
             super(probe, passes);
@@ -207,9 +223,31 @@ public abstract class ForwardModel {
             synchronized (this) {
                 Mln copy = new Mln(net.clone(), probe, super.passes);
                 copy.anchor = anchor;
+                copy.chain = chain;
+                copy.chainInputs = chainInputs;
                 copy.pacing(super.cpuShareValue());
                 return copy;
             }
+        }
+
+        @Override
+        void evaluateDirectly(DenseChain chain) {
+            this.chain = chain;
+            this.chainInputs = null;
+        }
+
+        @Override
+        protected double[][] evaluate(double[] theta, int fromLayer) {
+            if (chain == null) {
+                return super.evaluate(theta, fromLayer);
+            }
+            if (fromLayer <= 0 || anchor == null) {
+                return chain.output(theta);
+            }
+            if (chainInputs == null) {
+                chainInputs = chain.inputs(anchor);
+            }
+            return chain.output(theta, fromLayer, chainInputs.get(fromLayer));
         }
 
         @Override

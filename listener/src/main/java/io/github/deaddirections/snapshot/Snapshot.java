@@ -176,6 +176,7 @@ public final class Snapshot {
             }
         }
         model.anchor(theta);
+        DenseChain.of(layers, layout, probe).ifPresent(model::evaluateDirectly);
         Snapshot snapshot = new Snapshot(theta, probe, layout, layers, model);
         snapshot.checkRuns();
         return snapshot;

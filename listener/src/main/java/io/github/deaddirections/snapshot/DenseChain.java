@@ -1,0 +1,264 @@
+package io.github.deaddirections.snapshot;
+
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationCube;
+import org.nd4j.linalg.activations.impl.ActivationELU;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationLReLU;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
+import org.nd4j.linalg.activations.impl.ActivationSoftSign;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.activations.impl.ActivationSwish;
+import org.nd4j.linalg.activations.impl.ActivationTanH;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A multilayer network of plain dense layers evaluated directly in Java, in float64, with the
+ * same formulas DL4J uses at inference ({@code act(x W + b)}, dropout off).
+ *
+ * <p>Why: a read makes thousands of forward passes of the same small network. Through ND4J each
+ * pass allocates a few native buffers per layer, and every native buffer goes through JavaCPP's
+ * global bookkeeping (a phantom reference and a class-wide lock), which the training thread next
+ * to the read must take too; the garbage collector then stops training to process them. Here a
+ * pass allocates only short-lived Java arrays and never touches ND4J. Networks with any other
+ * layer, activation, pre-processor or weight noise are left to DL4J itself (see {@link #of}).
+ * Large layers are also left to DL4J, whose BLAS beats a Java loop once a pass is big enough that
+ * the per-op overhead no longer matters.
+ */
+final class DenseChain {
+
+    /** Above this many multiply-adds per pass ND4J's BLAS is faster than the plain loop. */
+    static final long MAX_MULTIPLY_ADDS = 4_000_000L;
+
+    private final List<Step> steps;
+    private final double[][] probe;
+
+    private DenseChain(List<Step> steps, double[][] probe) {
+        this.steps = steps;
+        this.probe = probe;
+    }
+
+    /**
+     * The chain for these layers, or empty when any layer is not a plain dense layer (or the
+     * network is too large for the plain loop to pay off).
+     */
+    static Optional<DenseChain> of(List<LayerInfo> layers, ParameterLayout layout, INDArray probe) {
+        if (probe.rank() != 2) {
+            return Optional.empty();
+        }
+        List<Step> steps = new ArrayList<>();
+        long width = probe.size(1);
+        long multiplyAdds = 0;
+        for (LayerInfo layer : layers) {
+            if (layer.preProcessor() != null) {
+                return Optional.empty();
+            }
+            if (layer.conf() instanceof DropoutLayer) {
+                steps.add(null); // identity at inference
+                continue;
+            }
+            if (layer.conf().getClass() != DenseLayer.class && layer.conf().getClass() != OutputLayer.class) {
+                return Optional.empty();
+            }
+            BaseLayer conf = (BaseLayer) layer.conf();
+            if (conf.getWeightNoise() != null || (conf instanceof DenseLayer d && d.hasLayerNorm())) {
+                return Optional.empty();
+            }
+            Optional<Activation> activation = Activation.of(conf.getActivationFn());
+            Optional<ParameterBlock> w = layout.block(layer.name(), "W");
+            Optional<ParameterBlock> b = layout.block(layer.name(), "b");
+            if (activation.isEmpty() || w.isEmpty() || w.get().shape().length != 2 || w.get().dim(0) != width
+                    || layout.blocksOf(layer.name()).size() != (b.isPresent() ? 2 : 1)) {
+                return Optional.empty();
+            }
+            multiplyAdds += probe.size(0) * w.get().size();
+            width = w.get().dim(1);
+            steps.add(new Step(w.get(), b.orElse(null), activation.get()));
+        }
+        if (multiplyAdds > MAX_MULTIPLY_ADDS) {
+            return Optional.empty();
+        }
+        return Optional.of(new DenseChain(steps, ForwardModel.rows(probe)));
+    }
+
+    /** Output at theta, one row per probe sample. */
+    double[][] output(double[] theta) {
+        return output(theta, 0, probe);
+    }
+
+    /** Output at theta starting at layer position {@code from}, whose input is given. */
+    double[][] output(double[] theta, int from, double[][] input) {
+        double[][] x = input;
+        for (int l = from; l < steps.size(); l++) {
+            Step s = steps.get(l);
+            if (s != null) {
+                x = s.apply(theta, x);
+            }
+        }
+        return x;
+    }
+
+    /** Every layer's input at theta (position l holds the input of layer l), for partial passes. */
+    List<double[][]> inputs(double[] theta) {
+        List<double[][]> inputs = new ArrayList<>();
+        double[][] x = probe;
+        for (Step s : steps) {
+            inputs.add(x);
+            if (s != null) {
+                x = s.apply(theta, x);
+            }
+        }
+        return inputs;
+    }
+
+    /** One dense layer: {@code act(x W + b)}. */
+    private record Step(ParameterBlock weights, ParameterBlock bias, Activation activation) {
+
+        double[][] apply(double[] theta, double[][] x) {
+            int in = (int) weights.dim(0);
+            int out = (int) weights.dim(1);
+            double[] w = new double[in * out];
+            for (int i = 0; i < in; i++) {
+                for (int o = 0; o < out; o++) {
+                    w[i * out + o] = theta[weights.index(i, o)];
+                }
+            }
+            double[] b = new double[out];
+            if (bias != null) {
+                for (int o = 0; o < out; o++) {
+                    b[o] = theta[bias.flatIndex()[o]];
+                }
+            }
+            double[][] z = new double[x.length][];
+            for (int n = 0; n < x.length; n++) {
+                double[] row = b.clone();
+                double[] xn = x[n];
+                for (int i = 0; i < in; i++) {
+                    double v = xn[i];
+                    if (v == 0) {
+                        continue;
+                    }
+                    int base = i * out;
+                    for (int o = 0; o < out; o++) {
+                        row[o] += v * w[base + o];
+                    }
+                }
+                activation.applyInPlace(row);
+                z[n] = row;
+            }
+            return z;
+        }
+    }
+
+    /** The activations this chain evaluates, with DL4J's definitions. */
+    private record Activation(String name, double alpha) {
+
+        static Optional<Activation> of(IActivation a) {
+            if (a instanceof ActivationIdentity) {
+                return Optional.of(new Activation("identity", 0));
+            }
+            if (a instanceof ActivationReLU r) {
+                // The plain ReLU only; the capped / thresholded / leaky variants go to DL4J.
+                boolean plain = (r.getMax() == null || r.getMax() == 0) && (r.getThreshold() == null || r.getThreshold() == 0)
+                        && (r.getNegativeSlope() == null || r.getNegativeSlope() == 0);
+                return plain ? Optional.of(new Activation("relu", 0)) : Optional.empty();
+            }
+            if (a instanceof ActivationLReLU l) {
+                return Optional.of(new Activation("leakyrelu", l.getAlpha()));
+            }
+            if (a instanceof ActivationELU e) {
+                return Optional.of(new Activation("elu", e.getAlpha()));
+            }
+            if (a instanceof ActivationTanH) {
+                return Optional.of(new Activation("tanh", 0));
+            }
+            if (a instanceof ActivationSigmoid) {
+                return Optional.of(new Activation("sigmoid", 0));
+            }
+            if (a instanceof ActivationSoftSign) {
+                return Optional.of(new Activation("softsign", 0));
+            }
+            if (a instanceof ActivationCube) {
+                return Optional.of(new Activation("cube", 0));
+            }
+            if (a instanceof ActivationSwish) {
+                return Optional.of(new Activation("swish", 0));
+            }
+            if (a instanceof ActivationSoftmax) {
+                return Optional.of(new Activation("softmax", 0));
+            }
+            return Optional.empty();
+        }
+
+        void applyInPlace(double[] z) {
+            switch (name) {
+                case "identity" -> {
+                }
+                case "relu" -> {
+                    for (int i = 0; i < z.length; i++) {
+                        z[i] = z[i] > 0 ? z[i] : 0.0;
+                    }
+                }
+                case "leakyrelu" -> {
+                    for (int i = 0; i < z.length; i++) {
+                        z[i] = z[i] >= 0 ? z[i] : alpha * z[i];
+                    }
+                }
+                case "elu" -> {
+                    for (int i = 0; i < z.length; i++) {
+                        z[i] = z[i] >= 0 ? z[i] : alpha * Math.expm1(z[i]);
+                    }
+                }
+                case "tanh" -> {
+                    for (int i = 0; i < z.length; i++) {
+                        z[i] = Math.tanh(z[i]);
+                    }
+                }
+                case "sigmoid" -> {
+                    for (int i = 0; i < z.length; i++) {
+                        z[i] = 1.0 / (1.0 + Math.exp(-z[i]));
+                    }
+                }
+                case "softsign" -> {
+                    for (int i = 0; i < z.length; i++) {
+                        z[i] = z[i] / (1.0 + Math.abs(z[i]));
+                    }
+                }
+                case "cube" -> {
+                    for (int i = 0; i < z.length; i++) {
+                        z[i] = z[i] * z[i] * z[i];
+                    }
+                }
+                case "swish" -> {
+                    for (int i = 0; i < z.length; i++) {
+                        z[i] = z[i] / (1.0 + Math.exp(-z[i]));
+                    }
+                }
+                case "softmax" -> {
+                    double max = Double.NEGATIVE_INFINITY;
+                    for (double v : z) {
+                        max = Math.max(max, v);
+                    }
+                    double sum = 0;
+                    for (int i = 0; i < z.length; i++) {
+                        z[i] = Math.exp(z[i] - max);
+                        sum += z[i];
+                    }
+                    for (int i = 0; i < z.length; i++) {
+                        z[i] /= sum;
+                    }
+                }
+                default -> throw new IllegalStateException("activation " + name);
+            }
+        }
+    }
+}

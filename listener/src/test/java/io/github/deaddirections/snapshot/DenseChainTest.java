@@ -1,0 +1,118 @@
+package io.github.deaddirections.snapshot;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.activations.impl.ActivationLReLU;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The plain-Java dense chain computes the same function as DL4J: checked against DL4J's own
+ * float64 forward pass at parameters away from theta-hat, for every activation it takes, and its
+ * partial passes (from a layer, on cached inputs) agree with full ones.
+ */
+class DenseChainTest {
+
+    @ParameterizedTest
+    @EnumSource(value = Activation.class, names = {"IDENTITY", "RELU", "LEAKYRELU", "ELU", "TANH", "SIGMOID", "SOFTSIGN",
+            "CUBE", "SWISH"})
+    void matchesDl4jForEveryActivationItTakes(Activation activation) {
+        MultiLayerNetwork net = network(activation.getActivationFunction(), Activation.SOFTMAX, LossFunction.MCXENT);
+        assertAgreesWithDl4j(net);
+    }
+
+    @Test
+    void matchesDl4jWithLeakyAlphaDropoutAndNoBias() {
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(5).dataType(DataType.DOUBLE)
+                .list()
+                .layer(new DenseLayer.Builder().nIn(4).nOut(6).activation(new ActivationLReLU(0.2)).build())
+                .layer(new DropoutLayer.Builder(0.5).build())
+                .layer(new DenseLayer.Builder().nIn(6).nOut(3).hasBias(false).activation(Activation.TANH).build())
+                .layer(new OutputLayer.Builder(LossFunction.MSE).nIn(3).nOut(2).activation(Activation.IDENTITY).build())
+                .build());
+        net.init();
+        assertAgreesWithDl4j(net);
+    }
+
+    @Test
+    void leavesVariantsItDoesNotKnowToDl4j() {
+        MultiLayerNetwork capped = network(new ActivationReLU(6.0, 0.0, 0.0), Activation.IDENTITY, LossFunction.MSE);
+        Snapshot s = Snapshot.of(capped, probe(16, 4));
+        assertTrue(DenseChain.of(s.layers(), s.layout(), s.probe()).isEmpty(), "capped ReLU goes to DL4J");
+        MultiLayerNetwork normed = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(5).dataType(DataType.DOUBLE)
+                .list()
+                .layer(new DenseLayer.Builder().nIn(4).nOut(5).hasLayerNorm(true).activation(Activation.TANH).build())
+                .layer(new OutputLayer.Builder(LossFunction.MSE).nIn(5).nOut(1).activation(Activation.IDENTITY).build())
+                .build());
+        normed.init();
+        Snapshot n = Snapshot.of(normed, probe(16, 4));
+        assertTrue(DenseChain.of(n.layers(), n.layout(), n.probe()).isEmpty(), "layer norm goes to DL4J");
+    }
+
+    private static MultiLayerNetwork network(org.nd4j.linalg.activations.IActivation hidden, Activation out, LossFunction loss) {
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(11).dataType(DataType.DOUBLE)
+                .list()
+                .layer(new DenseLayer.Builder().nIn(4).nOut(7).activation(hidden).build())
+                .layer(new DenseLayer.Builder().nIn(7).nOut(5).activation(hidden).build())
+                .layer(new OutputLayer.Builder(loss).nIn(5).nOut(3).activation(out).build())
+                .build());
+        net.init();
+        return net;
+    }
+
+    private static INDArray probe(int n, int width) {
+        Nd4j.getRandom().setSeed(3);
+        return Nd4j.randn(DataType.DOUBLE, n, width);
+    }
+
+    private static void assertAgreesWithDl4j(MultiLayerNetwork net) {
+        INDArray probe = probe(32, (int) net.layerInputSize(0));
+        Snapshot s = Snapshot.of(net, probe);
+        DenseChain chain = DenseChain.of(s.layers(), s.layout(), s.probe()).orElseThrow();
+        Random rnd = new Random(17);
+        double[] theta = s.parameters();
+        for (int i = 0; i < theta.length; i++) {
+            theta[i] += 0.3 * rnd.nextGaussian();
+        }
+        MultiLayerNetwork reference = net.clone();
+        reference.setParams(Nd4j.createFromArray(theta).reshape(1, theta.length));
+        double[][] expected = ForwardModel.rows(reference.output(probe, false));
+        assertClose(expected, chain.output(theta), "full pass");
+        java.util.List<double[][]> inputs = chain.inputs(s.parametersView());
+        double[] moved = s.parameters();
+        int last = s.layers().size() - 1;
+        for (int k : s.layout().indicesOf(String.valueOf(last))) {
+            moved[k] = theta[k];
+        }
+        MultiLayerNetwork partial = net.clone();
+        partial.setParams(Nd4j.createFromArray(moved).reshape(1, moved.length));
+        assertClose(ForwardModel.rows(partial.output(probe, false)), chain.output(moved, last, inputs.get(last)),
+                "pass from the last layer on cached inputs");
+        assertClose(chain.output(moved), s.model().output(moved, last), "the snapshot's model uses the chain");
+    }
+
+    private static void assertClose(double[][] expected, double[][] actual, String what) {
+        assertEquals(expected.length, actual.length, what);
+        for (int n = 0; n < expected.length; n++) {
+            for (int o = 0; o < expected[n].length; o++) {
+                assertEquals(expected[n][o], actual[n][o], 1e-12 * Math.max(1, Math.abs(expected[n][o])),
+                        what + " at [" + n + "," + o + "]");
+            }
+        }
+    }
+}
