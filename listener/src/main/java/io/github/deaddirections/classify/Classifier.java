@@ -84,20 +84,21 @@ public final class Classifier {
             block(b, blockReads.subList(at, at + n), account, out);
             at += n;
         }
-        List<GaugeCandidate> gauges = candidates.stream().filter(GaugeCandidate.class::isInstance)
-                .map(GaugeCandidate.class::cast).toList();
-        List<ReadPool.Task> gaugeTasks = new ArrayList<>();
-        for (GaugeCandidate g : gauges) {
-            for (Orbit orbit : g.orbits().subList(0, Math.min(g.orbits().size(), config.maxReadsPerStructure()))) {
-                gaugeTasks.add(alongOrbit(orbit));
+        // Gauges claim one after another; an orbit whose tangent an earlier structure owns would
+        // claim nothing, so it is not read. The orbits of one gauge are read together.
+        for (Candidate c : candidates) {
+            if (!(c instanceof GaugeCandidate g)) {
+                continue;
             }
-        }
-        List<DirectionRead> gaugeReads = pool.readAll(gaugeTasks);
-        at = 0;
-        for (GaugeCandidate g : gauges) {
-            int n = Math.min(g.orbits().size(), config.maxReadsPerStructure());
-            gauge(g, gaugeReads.subList(at, at + n), account, out);
-            at += n;
+            GaugeCandidate open = unowned(g, account);
+            if (open.orbits().isEmpty()) {
+                continue;
+            }
+            List<ReadPool.Task> tasks = new ArrayList<>();
+            for (Orbit orbit : open.orbits().subList(0, Math.min(open.orbits().size(), config.maxReadsPerStructure()))) {
+                tasks.add(alongOrbit(orbit));
+            }
+            gauge(open, pool.readAll(tasks), account, out);
         }
         for (Candidate c : candidates) {
             if (c instanceof NullSpaceCandidate n) {
@@ -105,6 +106,15 @@ public final class Classifier {
             }
         }
         return out;
+    }
+
+    private static GaugeCandidate unowned(GaugeCandidate g, NullSpaceAccount account) {
+        List<Orbit> open = g.orbits().stream().filter(o -> !account.owns(o.tangent())).toList();
+        if (open.size() < g.orbits().size()) {
+            LOG.debug("{}: {} of its {} orbits lie in structures found before it", g.id(), g.orbits().size() - open.size(),
+                    g.orbits().size());
+        }
+        return open.size() == g.orbits().size() ? g : new GaugeCandidate(g.id(), g.mechanism(), g.layers(), open);
     }
 
     private void block(BlockCandidate b, List<DirectionRead> done, NullSpaceAccount account, List<ClassifiedStructure> out) {

@@ -55,6 +55,19 @@ final class NullSpaceAccount {
         return added;
     }
 
+    /**
+     * Whether claiming this direction would add nothing: it lies (mostly) outside the null space
+     * or in the span already claimed. Lets the classifier skip reading what is owned already.
+     */
+    boolean owns(Direction v) {
+        double norm = v.norm();
+        if (!(norm > 0)) {
+            return true;
+        }
+        Direction w = nullBasis == null ? v : Direction.of(project(v));
+        return w.norm() < INSIDE * norm || remainder(remainder(w)).norm() <= SPANNED * norm;
+    }
+
     /** Orthonormal basis of the (exact) null space that nothing has claimed yet. */
     List<Direction> residual() {
         List<Direction> basis = new ArrayList<>();
