@@ -73,14 +73,16 @@ public final class Classifier {
         List<ReadPool.Task> blockTasks = new ArrayList<>();
         for (BlockCandidate b : blocks) {
             blockTasks.add(straight(b.characteristic()));
-            for (ReadDirection component : b.components()) {
-                blockTasks.add(straight(component));
+            if (config.readComponents()) {
+                for (ReadDirection component : b.components()) {
+                    blockTasks.add(straight(component));
+                }
             }
         }
         List<DirectionRead> blockReads = pool.readAll(blockTasks);
         int at = 0;
         for (BlockCandidate b : blocks) {
-            int n = 1 + b.components().size();
+            int n = 1 + (config.readComponents() ? b.components().size() : 0);
             block(b, blockReads.subList(at, at + n), account, out);
             at += n;
         }

@@ -163,6 +163,7 @@ public final class ListenerConfigYaml {
         intSetting(m, "parallelism", ReadConfig.Builder::parallelism);
         doubleSetting(m, "cpuShare", ReadConfig.Builder::cpuShare);
         m.put("read.gaugeCrossCheck", (d, n) -> d.builder.read().gaugeCrossCheck(bool("read.gaugeCrossCheck", n)));
+        m.put("read.readComponents", (d, n) -> d.builder.read().readComponents(bool("read.readComponents", n)));
     }
 
     private interface IntSetter {

@@ -36,6 +36,7 @@ public final class ReadConfig {
     private final double noiseFloor;
     private final int parallelism;
     private final boolean gaugeCrossCheck;
+    private final boolean readComponents;
     private final double cpuShare;
 
     private ReadConfig(Builder b) {
@@ -66,6 +67,7 @@ public final class ReadConfig {
         this.noiseFloor = b.noiseFloor;
         this.parallelism = b.parallelism;
         this.gaugeCrossCheck = b.gaugeCrossCheck;
+        this.readComponents = b.readComponents;
         this.cpuShare = b.cpuShare;
     }
 
@@ -106,6 +108,7 @@ public final class ReadConfig {
         b.noiseFloor = noiseFloor;
         b.parallelism = parallelism;
         b.gaugeCrossCheck = gaugeCrossCheck;
+        b.readComponents = readComponents;
         b.cpuShare = cpuShare;
         return b;
     }
@@ -169,6 +172,13 @@ public final class ReadConfig {
      */
     public boolean gaugeCrossCheck() { return gaugeCrossCheck; }
     /**
+     * Whether a genuine block's flat components (e.g. node death's outgoing-only and incoming-only
+     * moves) are read too, as evidence of the block's anatomy in the report. The block's class,
+     * order and lambda come from its characteristic direction alone, so turning this off cuts the
+     * read's cost without changing its numbers.
+     */
+    public boolean readComponents() { return readComponents; }
+    /**
      * Share of one core a read may use (1: no limit). Below 1 the read sleeps between forward
      * passes; beside training this trades read latency for less interference.
      */
@@ -203,6 +213,7 @@ public final class ReadConfig {
         private double noiseFloor = 1e-18;
         private int parallelism = 1;
         private boolean gaugeCrossCheck = false;
+        private boolean readComponents = true;
         private double cpuShare = 1.0;
 
         public Builder fisherNullLimit(int v) { this.fisherNullLimit = v; return this; }
@@ -232,6 +243,7 @@ public final class ReadConfig {
         public Builder noiseFloor(double v) { this.noiseFloor = v; return this; }
         public Builder parallelism(int v) { this.parallelism = v; return this; }
         public Builder gaugeCrossCheck(boolean v) { this.gaugeCrossCheck = v; return this; }
+        public Builder readComponents(boolean v) { this.readComponents = v; return this; }
         public Builder cpuShare(double v) { this.cpuShare = v; return this; }
 
         public ReadConfig build() {
@@ -312,6 +324,6 @@ public final class ReadConfig {
                 + ", activationNullTolerance=" + activationNullTolerance + ", gaussianFallback=" + gaussianFallback
                 + ", gaussianVariance=" + gaussianVariance + ", seed=" + seed
                 + ", maxReadsPerStructure=" + maxReadsPerStructure + ", noiseFloor=" + noiseFloor + ", parallelism=" + parallelism
-                + ", gaugeCrossCheck=" + gaugeCrossCheck + ", cpuShare=" + cpuShare + "}";
+                + ", gaugeCrossCheck=" + gaugeCrossCheck + ", readComponents=" + readComponents + ", cpuShare=" + cpuShare + "}";
     }
 }

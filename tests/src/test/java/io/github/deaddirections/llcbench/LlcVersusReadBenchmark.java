@@ -40,6 +40,9 @@ import java.util.Locale;
 class LlcVersusReadBenchmark {
 
     static final int SAMPLES = 4096;
+    /** The read without its component reads (same lambda by construction, see LeanReadTest). */
+    static final DeadDirectionReader LEAN = DeadDirectionReader.builder()
+            .config(io.github.deaddirections.config.ReadConfig.builder().readComponents(false).build()).build();
     static final long SEED = 1;
     static final List<String> CELLS = List.of("regular-linear", "tanh-node-death", "deep-linear-chain-3",
             "reduced-rank-3-3-2-1");
@@ -62,21 +65,23 @@ class LlcVersusReadBenchmark {
         for (String name : CELLS) {
             Cell cell = ConstructedCells.byName(name, SEED);
             double truth = cell.prediction().learningCoefficient();
-            ReadRun read = ReadRun.of(cell.network(), cell.probe());
+            ReadRun read = ReadRun.of(cell.network(), cell.probe(), DeadDirectionReader.withDefaults());
+            ReadRun lean = ReadRun.of(cell.network(), cell.probe(), LEAN);
             LlcData data = LlcData.drawnFrom(cell.network(), Inputs.standardNormal(SAMPLES, cell.probe(), SEED), 1.0, SEED);
             LlcEstimate usual = LlcEstimator.withDefaults().estimate(cell.network(), data);
-            table.row(name, "usual", truth, read, usual, "");
+            table.row(name, "usual", truth, read, lean, usual, "");
             Tuned tuned = Tuned.bestOf(cell.network(), data, truth, grid());
-            table.row(name, "tuned", truth, read, tuned.best(), tuned.describe());
+            table.row(name, "tuned", truth, read, lean, tuned.best(), tuned.describe());
         }
         StudentCheckpoint student = StudentCheckpoint.train(SEED);
-        ReadRun read = ReadRun.of(student.network(), student.probe());
+        ReadRun read = ReadRun.of(student.network(), student.probe(), DeadDirectionReader.withDefaults());
+        ReadRun lean = ReadRun.of(student.network(), student.probe(), LEAN);
         LlcEstimate usual = LlcEstimator.withDefaults().estimate(student.network(), student.data());
-        table.row("trained-student", "usual", Double.NaN, read, usual, "");
+        table.row("trained-student", "usual", Double.NaN, read, lean, usual, "");
         LlcSettings careful = LlcSettings.builder().stepSize(3e-4).localization(100).draws(1000).burnIn(500)
                 .fullLossEvery(10).seed(SEED).build();
         LlcEstimate tuned = new LlcEstimator(careful).estimate(student.network(), student.data());
-        table.row("trained-student", "tuned", Double.NaN, read, tuned, "eps=3e-4 gamma=100 (fixed)");
+        table.row("trained-student", "tuned", Double.NaN, read, lean, tuned, "eps=3e-4 gamma=100 (fixed)");
 
         String text = table.render() + "\n" + student.describe() + "\n";
         System.out.println(text);
@@ -87,10 +92,10 @@ class LlcVersusReadBenchmark {
 
     /** One read: snapshot plus read, wall time and forward passes (the read makes no backward passes). */
     record ReadRun(double lambda, boolean exact, long passes, double millis) {
-        static ReadRun of(MultiLayerNetwork network, org.nd4j.linalg.api.ndarray.INDArray probe) {
+        static ReadRun of(MultiLayerNetwork network, org.nd4j.linalg.api.ndarray.INDArray probe, DeadDirectionReader reader) {
             long start = System.nanoTime();
             Snapshot snapshot = Snapshot.of(network, probe);
-            DeadDirectionReport report = DeadDirectionReader.withDefaults().read(snapshot);
+            DeadDirectionReport report = reader.read(snapshot);
             double millis = (System.nanoTime() - start) / 1e6;
             return new ReadRun(report.global().learningCoefficient(), report.global().exact(),
                     snapshot.model().forwardPasses(), millis);
