@@ -7,6 +7,7 @@ import io.github.deaddirections.classify.ClassifiedStructure;
 import io.github.deaddirections.classify.Classifier;
 import io.github.deaddirections.config.ReadConfig;
 import io.github.deaddirections.detect.ActivationNullDetector;
+import io.github.deaddirections.detect.BatchNormGaugeDetector;
 import io.github.deaddirections.detect.Candidate;
 import io.github.deaddirections.detect.DeepLinearChainDetector;
 import io.github.deaddirections.detect.DetectionContext;
@@ -14,6 +15,7 @@ import io.github.deaddirections.detect.DuplicateUnitDetector;
 import io.github.deaddirections.detect.Detector;
 import io.github.deaddirections.detect.Directions;
 import io.github.deaddirections.detect.FisherNullDetector;
+import io.github.deaddirections.detect.LayerNormGaugeDetector;
 import io.github.deaddirections.detect.Layers;
 import io.github.deaddirections.detect.LogitShiftGaugeDetector;
 import io.github.deaddirections.detect.NodeDeathDetector;
@@ -75,7 +77,8 @@ public final class DeadDirectionReader {
     /** The built-in detectors in precedence order (product blocks before node death, gauges after blocks). */
     public static List<Detector> defaultDetectors() {
         return List.of(new DeepLinearChainDetector(), new ReducedRankDetector(), new NodeDeathDetector(), new DuplicateUnitDetector(),
-                new RescalingGaugeDetector(), new LogitShiftGaugeDetector(), new ActivationNullDetector(),
+                new RescalingGaugeDetector(), new LogitShiftGaugeDetector(), new LayerNormGaugeDetector(),
+                new BatchNormGaugeDetector(), new ActivationNullDetector(),
                 new FisherNullDetector());
     }
 

@@ -6,6 +6,8 @@ import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
@@ -17,6 +19,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.List;
 import java.util.Random;
@@ -41,7 +44,8 @@ public final class ConstructedCells {
 
     public static List<String> names() {
         return List.of("regular-linear", "collinear-input", "tanh-node-death", "relu-rescaling", "softmax-logit-shift",
-                "deep-linear-chain-3", "reduced-rank-3-3-2-1", "conv-channel-death", "duplicate-unit");
+                "deep-linear-chain-3", "reduced-rank-3-3-2-1", "conv-channel-death", "duplicate-unit",
+                "layernorm", "batchnorm");
     }
 
     public static Cell byName(String name, long seed) {
@@ -55,6 +59,8 @@ public final class ConstructedCells {
             case "reduced-rank-3-3-2-1" -> ConstructedCells::reducedRank3321;
             case "conv-channel-death" -> ConstructedCells::convChannelDeath;
             case "duplicate-unit" -> ConstructedCells::duplicateUnit;
+            case "layernorm" -> ConstructedCells::layerNorm;
+            case "batchnorm" -> ConstructedCells::batchNorm;
             default -> throw new IllegalArgumentException("no cell named '" + name + "'; cells are " + names());
         };
         return f.apply(seed);
@@ -195,6 +201,49 @@ public final class ConstructedCells {
         set(net, 1, "b", gaussian(rnd, 1, 1));
         return new Cell("duplicate-unit", net, probe(rnd, 3), new Prediction(21, 16, 0,
                 List.of(new Genuine("duplicate-unit", 2, 5, 1.0, 1)), 9, 1, 1));
+    }
+
+    /**
+     * Dense(3 -> 3, identity, layer norm) -> Output(3 -> 2, identity, MSE), every parameter live
+     * (docs/CELLS-MORE.md): 13 flat gauge dimensions (3 mean, 1 scale, 3 gain rescaling, 2 kernel,
+     * 3 bias transfer, 1 rotation), rank 10, lambda = 5.
+     */
+    public static Cell layerNorm(long seed) {
+        Random rnd = new Random(seed);
+        MultiLayerNetwork net = build(seed,
+                new DenseLayer.Builder().nIn(3).nOut(3).activation(Activation.IDENTITY).hasLayerNorm(true).build(),
+                new OutputLayer.Builder(LossFunction.MSE).nIn(3).nOut(2).activation(Activation.IDENTITY).build());
+        set(net, 0, "W", gaussian(rnd, 3, 3));
+        set(net, 0, "b", gaussian(rnd, 1, 3));
+        set(net, 0, "g", gaussian(rnd, 1, 3));
+        set(net, 1, "W", gaussian(rnd, 3, 2));
+        set(net, 1, "b", gaussian(rnd, 1, 2));
+        return new Cell("layernorm", net, probe(rnd, 3), new Prediction(23, 10, 13, List.of(), 5, 1, 1));
+    }
+
+    /**
+     * Dense(3 -> 3, identity) -> BatchNormalization(3, log10 stdev) -> ActivationLayer(tanh) ->
+     * Output(3 -> 1, identity, MSE), read in inference mode (docs/CELLS-MORE.md): 4 flat directions
+     * per channel (bias redundancy, mean shift, scale, input scale), rank 16, lambda = 8.
+     */
+    public static Cell batchNorm(long seed) {
+        Random rnd = new Random(seed);
+        MultiLayerNetwork net = build(seed,
+                new DenseLayer.Builder().nIn(3).nOut(3).activation(Activation.IDENTITY).build(),
+                new BatchNormalization.Builder().nIn(3).nOut(3).build(),
+                new ActivationLayer.Builder().activation(Activation.TANH).build(),
+                new OutputLayer.Builder(LossFunction.MSE).nIn(3).nOut(1).activation(Activation.IDENTITY).build());
+        INDArray w = gaussian(rnd, 3, 3);
+        set(net, 0, "W", w);
+        set(net, 0, "b", gaussian(rnd, 1, 3));
+        set(net, 1, "gamma", gaussian(rnd, 1, 3));
+        set(net, 1, "beta", gaussian(rnd, 1, 3).muli(0.5));
+        set(net, 1, "mean", gaussian(rnd, 1, 3).muli(0.5));
+        // Running stdev near the spread of each channel's input, so tanh works in its curved range.
+        set(net, 1, "log10stdev", Transforms.log(w.norm2(0), 10.0, true));
+        set(net, 3, "W", gaussian(rnd, 3, 1));
+        set(net, 3, "b", gaussian(rnd, 1, 1));
+        return new Cell("batchnorm", net, probe(rnd, 3), new Prediction(28, 16, 12, List.of(), 8, 1, 1));
     }
 
     /** Dense(3 -> 4, activation) -> Output(4 -> 1, identity, MSE): the shape of several cells. */

@@ -51,7 +51,8 @@ public final class ActivationNullDetector implements Detector {
             if (input == null || input.rank() != 2) {
                 continue;
             }
-            Optional<ParameterBlock> b = Layers.bias(snapshot, layer);
+            // Layer norm adds its bias after normalising: the input the weights see has no bias column.
+            Optional<ParameterBlock> b = Layers.hasLayerNorm(layer) ? Optional.empty() : Layers.bias(snapshot, layer);
             if (context.spectrum().isEmpty() && input.size(0) <= input.size(1) + (b.isPresent() ? 1 : 0)) {
                 // Fewer probe samples than inputs: most null vectors are the probe's, not the layer's.
                 // Without the exact Fisher to account for them, they are left out (a larger probe resolves them).

@@ -26,7 +26,7 @@ public final class DeepLinearChainDetector implements Detector {
 
     @Override
     public boolean understands(LayerInfo layer) {
-        return Layers.isDense(layer);
+        return Layers.isPlainDense(layer);
     }
 
     @Override

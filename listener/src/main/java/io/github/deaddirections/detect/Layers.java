@@ -3,6 +3,7 @@ package io.github.deaddirections.detect;
 import io.github.deaddirections.snapshot.LayerInfo;
 import io.github.deaddirections.snapshot.ParameterBlock;
 import io.github.deaddirections.snapshot.Snapshot;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
@@ -33,6 +34,23 @@ public final class Layers {
     /** Dense-like: a weight matrix W [nIn, nOut] and an optional bias b [nOut]. */
     public static boolean isDense(LayerInfo layer) {
         return layer.conf() instanceof DenseLayer || layer.conf() instanceof OutputLayer;
+    }
+
+    /** A dense layer whose pre-activation is layer-normalised (DL4J {@code hasLayerNorm}: params W, b, g). */
+    public static boolean hasLayerNorm(LayerInfo layer) {
+        return layer.conf() instanceof DenseLayer d && d.hasLayerNorm();
+    }
+
+    /**
+     * Dense without layer norm: a unit's pre-activation is its incoming column plus its bias. Layer
+     * norm mixes the units, so node death, duplicates and rescaling do not apply to its units.
+     */
+    public static boolean isPlainDense(LayerInfo layer) {
+        return isDense(layer) && !hasLayerNorm(layer);
+    }
+
+    public static boolean isBatchNorm(LayerInfo layer) {
+        return layer.conf() instanceof BatchNormalization;
     }
 
     public static boolean isConvolution(LayerInfo layer) {

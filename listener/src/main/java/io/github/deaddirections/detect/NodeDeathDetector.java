@@ -28,7 +28,7 @@ public final class NodeDeathDetector implements Detector {
 
     @Override
     public boolean understands(LayerInfo layer) {
-        return Layers.isDense(layer) || Layers.isConvolution(layer);
+        return Layers.isPlainDense(layer) || Layers.isConvolution(layer);
     }
 
     @Override

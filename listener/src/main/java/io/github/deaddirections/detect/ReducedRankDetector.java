@@ -41,7 +41,7 @@ public final class ReducedRankDetector implements Detector {
 
     @Override
     public boolean understands(LayerInfo layer) {
-        return Layers.isDense(layer);
+        return Layers.isPlainDense(layer);
     }
 
     @Override

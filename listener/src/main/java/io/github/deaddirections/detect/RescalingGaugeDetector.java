@@ -1,6 +1,5 @@
 package io.github.deaddirections.detect;
 
-import io.github.deaddirections.fisher.Path;
 import io.github.deaddirections.snapshot.LayerInfo;
 import io.github.deaddirections.snapshot.Snapshot;
 
@@ -24,7 +23,7 @@ public final class RescalingGaugeDetector implements Detector {
 
     @Override
     public boolean understands(LayerInfo layer) {
-        return Layers.isDense(layer) || Layers.isConvolution(layer);
+        return Layers.isPlainDense(layer) || Layers.isConvolution(layer);
     }
 
     @Override
@@ -40,31 +39,8 @@ public final class RescalingGaugeDetector implements Detector {
             String consumer = null;
             for (Unit unit : Unit.of(snapshot, layer)) {
                 consumer = unit.consumer().name();
-                int[] in = unit.incoming();
-                int[] og = unit.outgoing();
-                int[] coords = Directions.concat(in, og);
-                double[] values = new double[coords.length];
-                for (int k = 0; k < coords.length; k++) {
-                    values[k] = k < in.length ? theta[coords[k]] : -theta[coords[k]];
-                }
-                Direction g = Direction.sparse(theta.length, coords, values);
-                double norm = g.norm();
-                if (!(norm > 0)) {
-                    continue; // a dead unit: nothing to rescale
-                }
-                Direction tangent = g.normalised();
-                Path orbit = t -> {
-                    double alpha = Math.exp(t / norm);
-                    double[] x = theta.clone();
-                    for (int i : in) {
-                        x[i] = theta[i] * alpha;
-                    }
-                    for (int i : og) {
-                        x[i] = theta[i] / alpha;
-                    }
-                    return x;
-                };
-                orbits.add(new Orbit("orbit:unit" + unit.index(), tangent, orbit));
+                // A dead unit has nothing to rescale.
+                Rescaling.orbit("orbit:unit" + unit.index(), theta, unit.incoming(), unit.outgoing()).ifPresent(orbits::add);
             }
             if (!orbits.isEmpty()) {
                 out.add(new GaugeCandidate(MECHANISM + ":" + layer.name(), MECHANISM, List.of(layer.name(), consumer), orbits));

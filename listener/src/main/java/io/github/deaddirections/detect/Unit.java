@@ -46,7 +46,7 @@ public record Unit(LayerInfo layer, int index, int[] weights, int bias, int[] ou
         ParameterBlock out = wc.get();
         int[] biasIdx = Layers.bias(snapshot, layer).map(ParameterBlock::flatIndex).orElse(null);
         List<Unit> units = new ArrayList<>();
-        if (Layers.isDense(layer) && Layers.isDense(c) && c.preProcessor() == null && out.dim(0) == in.dim(1)
+        if (Layers.isPlainDense(layer) && Layers.isDense(c) && c.preProcessor() == null && out.dim(0) == in.dim(1)
                 && c.input() != null && c.input().equals(layer.name())) {
             int nIn = (int) in.dim(0);
             int nUnits = (int) in.dim(1);

@@ -154,4 +154,39 @@ class CellAcceptanceTest {
         assertRow(r, 21, 16, 0, 9.0, 1, new Expected("duplicate-unit", 2, 5, 1.0, 1));
         assertGenericGauge(r, 0);
     }
+
+    /**
+     * docs/CELLS-MORE.md: a layer-normalised identity layer read by a dense output. All 13 null
+     * dimensions are the layer-norm gauges, each named by its mechanism.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
+    void layerNorm(long seed) {
+        DeadDirectionReport r = read(ConstructedCells.layerNorm(seed));
+        assertRow(r, 23, 10, 13, 5.0, 1);
+        assertGauges(r, java.util.Map.of("layernorm-mean-gauge", 3, "layernorm-scale-gauge", 1,
+                "layernorm-gain-rescaling-gauge", 3, "layernorm-kernel-gauge", 2, "layernorm-bias-transfer-gauge", 3,
+                "layernorm-rotation-gauge", 1));
+        assertGenericGauge(r, 13);
+    }
+
+    /** docs/CELLS-MORE.md: batch norm in inference mode after an identity dense layer, 4 gauges per channel. */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
+    void batchNorm(long seed) {
+        DeadDirectionReport r = read(ConstructedCells.batchNorm(seed));
+        assertRow(r, 28, 16, 12, 8.0, 1);
+        assertGauges(r, java.util.Map.of("bias-redundancy-gauge", 3, "batchnorm-mean-shift-gauge", 3,
+                "batchnorm-scale-gauge", 3, "batchnorm-input-scale-gauge", 3));
+        assertGenericGauge(r, 12);
+    }
+
+    /** Every flat structure is one of the named mechanisms, with the predicted dimension. */
+    private static void assertGauges(DeadDirectionReport r, java.util.Map<String, Integer> expected) {
+        java.util.Map<String, Integer> found = new java.util.TreeMap<>();
+        for (StructureReport s : r.structuresOf(StructureClass.FLAT_GAUGE)) {
+            found.merge(s.mechanism(), s.dimension(), Integer::sum);
+        }
+        assertEquals(new java.util.TreeMap<>(expected), found, "gauge dimension by mechanism");
+    }
 }
