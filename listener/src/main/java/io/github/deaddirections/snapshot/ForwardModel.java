@@ -266,7 +266,7 @@ public abstract class ForwardModel {
                 return forward();
             }
             LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
-            INDArray x = cachedInputs.get(from);
+            INDArray x = cachedInputs.get(from).dup(); // the cache must survive layers that work in place
             for (int l = from; l < net.getnLayers(); l++) {
                 InputPreProcessor pre = net.getLayerWiseConfigurations().getInputPreProcess(l);
                 if (pre != null) {
@@ -279,11 +279,21 @@ public abstract class ForwardModel {
 
         @Override
         protected List<INDArray> inputsAtAnchor() {
-            List<INDArray> detached = new java.util.ArrayList<>();
-            for (INDArray a : net.feedForward(probe, false)) {
-                detached.add(a.dup());
+            // Layer by layer, keeping a copy of each input: some DL4J layers (an ActivationLayer after
+            // batch norm) work in place on their input, which would rewrite feedForward's entries.
+            LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+            List<INDArray> inputs = new java.util.ArrayList<>();
+            INDArray x = probe;
+            for (int l = 0; l < net.getnLayers(); l++) {
+                inputs.add(x.dup());
+                INDArray in = x.dup();
+                InputPreProcessor pre = net.getLayerWiseConfigurations().getInputPreProcess(l);
+                if (pre != null) {
+                    in = pre.preProcess(in, (int) probe.size(0), mgr);
+                }
+                x = net.getLayer(l).activate(in, false, mgr);
             }
-            return detached;
+            return inputs;
         }
 
         @Override
