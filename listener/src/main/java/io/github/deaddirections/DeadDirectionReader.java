@@ -7,6 +7,7 @@ import io.github.deaddirections.classify.ClassifiedStructure;
 import io.github.deaddirections.classify.Classifier;
 import io.github.deaddirections.config.ReadConfig;
 import io.github.deaddirections.detect.ActivationNullDetector;
+import io.github.deaddirections.detect.AttentionGaugeDetector;
 import io.github.deaddirections.detect.Candidate;
 import io.github.deaddirections.detect.DeepLinearChainDetector;
 import io.github.deaddirections.detect.DetectionContext;
@@ -75,7 +76,7 @@ public final class DeadDirectionReader {
     /** The built-in detectors in precedence order (product blocks before node death, gauges after blocks). */
     public static List<Detector> defaultDetectors() {
         return List.of(new DeepLinearChainDetector(), new ReducedRankDetector(), new NodeDeathDetector(), new DuplicateUnitDetector(),
-                new RescalingGaugeDetector(), new LogitShiftGaugeDetector(), new ActivationNullDetector(),
+                new RescalingGaugeDetector(), new LogitShiftGaugeDetector(), new AttentionGaugeDetector(), new ActivationNullDetector(),
                 new FisherNullDetector());
     }
 
