@@ -5,7 +5,6 @@ import io.github.deaddirections.fisher.Path;
 import io.github.deaddirections.snapshot.LayerInfo;
 import io.github.deaddirections.snapshot.ParameterBlock;
 import io.github.deaddirections.snapshot.Snapshot;
-import org.deeplearning4j.nn.conf.layers.LearnedSelfAttentionLayer;
 import org.deeplearning4j.nn.conf.layers.SelfAttentionLayer;
 
 import java.util.ArrayList;
@@ -40,10 +39,10 @@ import java.util.Set;
  * The diagonal orbits are curved: straight along their tangent the bilinear form moves as
  * (1 - s²), a spurious order 2 (METHOD 3, the curved-gauge trap).
  *
- * <p>{@code LearnedSelfAttentionLayer} carries the same per-head actions (its queries are learned
- * rather than the input), so they are proposed there too; but its learned queries Q add a
- * GL(nIn) redundancy with {@code Wq} that this detector does not enumerate, so it does not
- * claim to understand that layer type.
+ * <p>Not covered: {@code LearnedSelfAttentionLayer} (its learned queries Q add a redundancy with
+ * {@code Wq} this detector does not enumerate; DL4J 1.0.0-M2.1 also fails to run it, in its
+ * scatter_update op) and {@code RecurrentAttentionLayer}. They stay uncovered layers: the exact
+ * path reads them generically, the structural path refuses them by name.
  */
 public final class AttentionGaugeDetector implements Detector {
 
@@ -67,11 +66,10 @@ public final class AttentionGaugeDetector implements Detector {
         List<Candidate> out = new ArrayList<>();
         for (LayerInfo layer : snapshot.layers()) {
             Map<String, ParameterBlock> blocks = snapshot.layout().blocksOf(layer.name());
-            boolean learned = layer.conf().getClass() == LearnedSelfAttentionLayer.class;
-            if (!(understands(layer) || learned) || !blocks.keySet().stream().anyMatch(PROJECTIONS::contains)) {
-                continue; // not attention, or attention without projections (no parameters to move)
+            if (!understands(layer) || blocks.isEmpty()) {
+                continue; // not self-attention, or without projections (no parameters to move)
             }
-            ParameterBlock wq = checked(layer, blocks, learned);
+            ParameterBlock wq = checked(layer, blocks);
             ParameterBlock wk = blocks.get("Wk");
             ParameterBlock wv = blocks.get("Wv");
             ParameterBlock wo = blocks.get("Wo");
@@ -86,13 +84,12 @@ public final class AttentionGaugeDetector implements Detector {
     }
 
     /** The parameters DL4J 1.0.0-M2.1 gives the layer, or a specific error: another layout would be read wrong. */
-    private static ParameterBlock checked(LayerInfo layer, Map<String, ParameterBlock> blocks, boolean learned) {
-        Set<String> expected = learned ? Set.of("Wq", "Wk", "Wv", "Wo", "Q") : PROJECTIONS;
+    private static ParameterBlock checked(LayerInfo layer, Map<String, ParameterBlock> blocks) {
         ParameterBlock wq = blocks.get("Wq");
         ParameterBlock wk = blocks.get("Wk");
         ParameterBlock wv = blocks.get("Wv");
         ParameterBlock wo = blocks.get("Wo");
-        boolean ok = blocks.keySet().equals(expected) && wq.shape().length == 3
+        boolean ok = blocks.keySet().equals(PROJECTIONS) && wq.shape().length == 3
                 && Arrays.equals(wq.shape(), wk.shape()) && wv.shape().length == 3
                 && wv.dim(0) == wq.dim(0) && wv.dim(1) == wq.dim(1) && wo.shape().length == 2
                 && wo.dim(0) == wq.dim(0) * wq.dim(1);
@@ -101,7 +98,7 @@ public final class AttentionGaugeDetector implements Detector {
             blocks.forEach((k, b) -> found.append(' ').append(k).append(Arrays.toString(b.shape())));
             throw new ReadInputException("attention layer " + layer.name() + " (" + layer.typeName() + ") has parameters"
                     + found + "; the attention gauge knows Wq, Wk, Wv [nHeads, headSize, nIn] and Wo [nHeads*headSize, nOut]"
-                    + (learned ? " with learned queries Q" : "") + " (DL4J 1.0.0-M2.1) and would read another layout wrong");
+                    + " (DL4J 1.0.0-M2.1) and would read another layout wrong");
         }
         return wq;
     }
