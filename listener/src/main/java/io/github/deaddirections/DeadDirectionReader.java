@@ -8,6 +8,7 @@ import io.github.deaddirections.classify.Classifier;
 import io.github.deaddirections.config.ReadConfig;
 import io.github.deaddirections.detect.ActivationNullDetector;
 import io.github.deaddirections.detect.BatchNormGaugeDetector;
+import io.github.deaddirections.detect.AttentionGaugeDetector;
 import io.github.deaddirections.detect.Candidate;
 import io.github.deaddirections.detect.DeepLinearChainDetector;
 import io.github.deaddirections.detect.DetectionContext;
@@ -78,7 +79,7 @@ public final class DeadDirectionReader {
     public static List<Detector> defaultDetectors() {
         return List.of(new DeepLinearChainDetector(), new ReducedRankDetector(), new NodeDeathDetector(), new DuplicateUnitDetector(),
                 new RescalingGaugeDetector(), new LogitShiftGaugeDetector(), new LayerNormGaugeDetector(),
-                new BatchNormGaugeDetector(), new ActivationNullDetector(),
+                new BatchNormGaugeDetector(), new AttentionGaugeDetector(), new ActivationNullDetector(),
                 new FisherNullDetector());
     }
 

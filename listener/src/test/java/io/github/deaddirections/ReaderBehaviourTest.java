@@ -151,9 +151,21 @@ class ReaderBehaviourTest {
         return net;
     }
 
+    private static MultiLayerNetwork withElementWiseLayer() {
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(11).dataType(DataType.DOUBLE)
+                .list()
+                .layer(new DenseLayer.Builder().nIn(3).nOut(4).activation(Activation.TANH).build())
+                .layer(new org.deeplearning4j.nn.conf.layers.misc.ElementWiseMultiplicationLayer.Builder().nIn(4).nOut(4)
+                        .activation(Activation.TANH).build())
+                .layer(new OutputLayer.Builder(LossFunction.MSE).nIn(4).nOut(1).activation(Activation.IDENTITY).build())
+                .build());
+        net.init();
+        return net;
+    }
+
     @Test
     void aLayerNoDetectorUnderstandsIsNamedNotSkipped() {
-        MultiLayerNetwork net = withBatchNorm();
+        MultiLayerNetwork net = withElementWiseLayer();
         DeadDirectionReport r = READER.read(Snapshot.of(net, Nd4j.randn(DataType.DOUBLE, 128, 3)));
         assertEquals(List.of("1"), r.global().uncoveredLayers());
         // The exact Fisher still accounts for every null dimension of that layer.

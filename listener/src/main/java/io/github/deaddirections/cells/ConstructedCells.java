@@ -11,8 +11,10 @@ import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SelfAttentionLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -45,7 +47,7 @@ public final class ConstructedCells {
     public static List<String> names() {
         return List.of("regular-linear", "collinear-input", "tanh-node-death", "relu-rescaling", "softmax-logit-shift",
                 "deep-linear-chain-3", "reduced-rank-3-3-2-1", "conv-channel-death", "duplicate-unit",
-                "layernorm", "batchnorm");
+                "layernorm", "batchnorm", "self-attention");
     }
 
     public static Cell byName(String name, long seed) {
@@ -61,6 +63,7 @@ public final class ConstructedCells {
             case "duplicate-unit" -> ConstructedCells::duplicateUnit;
             case "layernorm" -> ConstructedCells::layerNorm;
             case "batchnorm" -> ConstructedCells::batchNorm;
+            case "self-attention" -> ConstructedCells::selfAttention;
             default -> throw new IllegalArgumentException("no cell named '" + name + "'; cells are " + names());
         };
         return f.apply(seed);
@@ -244,6 +247,35 @@ public final class ConstructedCells {
         set(net, 3, "W", gaussian(rnd, 3, 1));
         set(net, 3, "b", gaussian(rnd, 1, 1));
         return new Cell("batchnorm", net, probe(rnd, 3), new Prediction(28, 16, 12, List.of(), 8, 1, 1));
+    }
+
+    /** Tokens per probe sequence of the self-attention cell. */
+    public static final int ATTENTION_TOKENS = 4;
+
+    /**
+     * SelfAttention(3 -> 4, 2 heads of size 2, projected input) -> global average pooling ->
+     * Loss(MSE, identity) on sequences of 4 tokens (docs/CELLS-MORE.md). A loss layer without
+     * parameters: a dense output layer after W_O would add a linear chain (a GL(4) redundancy of
+     * W_O and its weights) that is not the attention's. Nothing planted beyond the architecture:
+     * every head carries the two GL(2) gauges, 16 flat dimensions; rank 36, lambda = 18.
+     */
+    public static Cell selfAttention(long seed) {
+        Random rnd = new Random(seed);
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(seed).dataType(DataType.DOUBLE).list()
+                .layer(new SelfAttentionLayer.Builder().nIn(3).nOut(4).nHeads(2).headSize(2).projectInput(true).build())
+                .layer(new GlobalPoolingLayer.Builder(PoolingType.AVG).build())
+                .layer(new LossLayer.Builder(LossFunction.MSE).activation(Activation.IDENTITY).build())
+                .setInputType(InputType.recurrent(3, ATTENTION_TOKENS))
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        // Small query and key weights keep the softmax away from saturation (scores of order 1).
+        set(net, 0, "Wq", gaussian(rnd, 2 * 2, 3).muli(0.5));
+        set(net, 0, "Wk", gaussian(rnd, 2 * 2, 3).muli(0.5));
+        set(net, 0, "Wv", gaussian(rnd, 2 * 2, 3));
+        set(net, 0, "Wo", gaussian(rnd, 2 * 2, 4));
+        INDArray probe = gaussian(rnd, PROBE_SAMPLES, 3 * ATTENTION_TOKENS).reshape(PROBE_SAMPLES, 3, ATTENTION_TOKENS);
+        return new Cell("self-attention", net, probe, new Prediction(52, 36, 16, List.of(), 18, 1, 1));
     }
 
     /** Dense(3 -> 4, activation) -> Output(4 -> 1, identity, MSE): the shape of several cells. */

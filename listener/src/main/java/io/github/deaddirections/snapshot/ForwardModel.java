@@ -60,10 +60,23 @@ public abstract class ForwardModel {
         }
         load(theta);
         INDArray out = fromLayer > 0 && cachedInputs != null ? forwardFrom(fromLayer) : forward();
-        if (out.rank() != 2) {
-            throw new IllegalStateException("the network output has rank " + out.rank() + "; only [samples, outputs] is supported");
+        return rows(perStep(out));
+    }
+
+    /**
+     * The output as [rows, outputs]: a sequence output [samples, outputs, steps] (an RNN output
+     * layer, NCW) becomes one row per (sample, step), each step an observation of its own, so the
+     * expected Fisher and the KL sum over steps (up to the 1/steps of the mean over rows).
+     */
+    static INDArray perStep(INDArray out) {
+        if (out.rank() == 2) {
+            return out;
         }
-        return rows(out);
+        if (out.rank() == 3) {
+            return out.permute(0, 2, 1).dup('c').reshape(out.size(0) * out.size(2), out.size(1));
+        }
+        throw new IllegalStateException("the network output has shape " + java.util.Arrays.toString(out.shape())
+                + "; supported are [samples, outputs] and sequences [samples, outputs, steps]");
     }
 
     /**

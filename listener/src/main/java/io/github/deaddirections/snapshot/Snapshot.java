@@ -8,6 +8,8 @@ import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.LearnedSelfAttentionLayer;
+import org.deeplearning4j.nn.conf.layers.SelfAttentionLayer;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
@@ -213,6 +215,19 @@ public final class Snapshot {
             if (probe.size(1) != conv.getNIn()) {
                 throw new ReadInputException("the probe has " + probe.size(1) + " channels per sample but layer "
                         + first.name() + " (" + first.typeName() + ") expects " + conv.getNIn());
+            }
+            return;
+        } else if (first.conf() instanceof SelfAttentionLayer || first.conf() instanceof LearnedSelfAttentionLayer) {
+            // Attention reads sequences [samples, nIn, tokens] (DL4J's NCW); nIn is set from the input type.
+            long nIn = first.conf() instanceof SelfAttentionLayer sa ? sa.getNIn() : ((LearnedSelfAttentionLayer) first.conf()).getNIn();
+            if (probe.rank() != 3) {
+                throw new ReadInputException("layer " + first.name() + " (" + first.typeName() + ") takes sequences [samples, "
+                        + nIn + " features, tokens] but the probe has shape " + java.util.Arrays.toString(probe.shape())
+                        + ": give the probe in the network's input shape");
+            }
+            if (probe.size(1) != nIn) {
+                throw new ReadInputException("the probe has " + probe.size(1) + " features per token but layer "
+                        + first.name() + " (" + first.typeName() + ") expects " + nIn);
             }
             return;
         } else if (first.conf() instanceof FeedForwardLayer ff && probe.rank() == 2) {

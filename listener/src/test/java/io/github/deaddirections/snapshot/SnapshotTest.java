@@ -6,7 +6,10 @@ import io.github.deaddirections.cells.Cell;
 import io.github.deaddirections.cells.ConstructedCells;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.conf.layers.SelfAttentionLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
@@ -120,5 +123,43 @@ class SnapshotTest {
         probe.putScalar(3, 1, Double.NaN);
         ReadInputException e = assertThrows(ReadInputException.class, () -> Snapshot.of(cell.network(), probe));
         assertTrue(e.getMessage().contains("NaN"), e.getMessage());
+    }
+
+    /**
+     * A sequence output [samples, outputs, steps] (attention then an RNN output layer) is one row
+     * per (sample, step), and a forward pass that starts at the output layer from the cached
+     * attention activations gives the same rows as the whole network.
+     */
+    @Test
+    void sequenceOutputsAreRowsPerStepAndResumeFromCachedActivations() {
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(5).dataType(DataType.DOUBLE)
+                .list()
+                .layer(new SelfAttentionLayer.Builder().nIn(3).nOut(4).nHeads(2).headSize(2).projectInput(true).build())
+                .layer(new RnnOutputLayer.Builder(LossFunction.MSE).nIn(4).nOut(2).activation(Activation.IDENTITY).build())
+                .setInputType(InputType.recurrent(3, 5))
+                .build());
+        net.init();
+        INDArray probe = Nd4j.rand(DataType.DOUBLE, 6, 3, 5).subi(0.5);
+        Snapshot s = Snapshot.of(net, probe);
+        double[][] rows = s.model().output(s.parameters());
+        INDArray dl4j = net.output(probe, false);
+        assertEquals(6 * 5, rows.length);
+        for (int n = 0; n < 6; n++) {
+            for (int t = 0; t < 5; t++) {
+                for (int c = 0; c < 2; c++) {
+                    assertEquals(dl4j.getDouble(n, c, t), rows[n * 5 + t][c], 1e-12, "sample " + n + " step " + t);
+                }
+            }
+        }
+        double[] theta = s.parameters();
+        for (int i : s.layout().indicesOf("1")) {
+            theta[i] += 0.1 * (i % 3 - 1);
+        }
+        double[][] whole = s.model().output(theta, 0);
+        double[][] resumed = s.model().output(theta, 1);
+        for (int r = 0; r < whole.length; r++) {
+            assertArrayEquals(whole[r], resumed[r], 1e-12, "row " + r);
+        }
+        assertTrue(Math.abs(whole[0][0] - rows[0][0]) > 1e-6, "the output layer change shows");
     }
 }

@@ -189,4 +189,23 @@ class CellAcceptanceTest {
         }
         assertEquals(new java.util.TreeMap<>(expected), found, "gauge dimension by mechanism");
     }
+
+    /**
+     * docs/CELLS-MORE.md: self-attention, 2 heads of size 2; each head's query-key and value-output
+     * GL(2) actions are flat, 4 + 4 dimensions per head, read along their orbits.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
+    void selfAttention(long seed) {
+        DeadDirectionReport r = read(ConstructedCells.selfAttention(seed));
+        assertRow(r, 52, 36, 16, 18.0, 1);
+        List<StructureReport> gauges = r.structuresOf(StructureClass.FLAT_GAUGE);
+        assertEquals(List.of("attention-gauge:0:head0:query-key", "attention-gauge:0:head0:value-output",
+                "attention-gauge:0:head1:query-key", "attention-gauge:0:head1:value-output"),
+                gauges.stream().map(StructureReport::id).toList());
+        for (StructureReport g : gauges) {
+            assertEquals(4, g.dimension(), "d_head^2 = 4 flat dimensions in " + g.id());
+        }
+        assertGenericGauge(r, 16);
+    }
 }

@@ -7,6 +7,7 @@ import org.apache.commons.math3.linear.SingularValueDecomposition;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -206,5 +207,155 @@ class IndependentRankTest {
             }
         }
         return r;
+    }
+
+    /**
+     * The self-attention cell (docs/CELLS-MORE.md): a plain-Java forward written from the
+     * MultiHeadDotProductAttention definition (no DL4J), first checked against DL4J's output, then
+     * its Jacobian by 5-point finite differences and the rank by commons-math's SVD: predicted
+     * 52 - 2 heads x (4 + 4) GL(2) gauge dimensions = 36, with a clean gap below it.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
+    void selfAttentionJacobianHasThePredictedRank(long seed) {
+        Cell cell = ConstructedCells.selfAttention(seed);
+        Attention f = new Attention(cell.network(), cell.probe());
+        double[][] dl4j = cell.network().output(cell.probe(), false).toDoubleMatrix();
+        double[][] mine = f.output(f.theta);
+        for (int s = 0; s < dl4j.length; s++) {
+            for (int o = 0; o < dl4j[s].length; o++) {
+                assertEquals(dl4j[s][o], mine[s][o], 1e-10, "plain forward = DL4J, sample " + s + " output " + o);
+            }
+        }
+        double[] sv = f.jacobianSingularValues();
+        int rank = 0;
+        for (double v : sv) {
+            if (v > 1e-7 * sv[0]) {
+                rank++;
+            }
+        }
+        assertEquals(52, sv.length, "P");
+        assertEquals(36, rank, "rank, seed " + seed);
+        // The gap: the last live singular value and the first null one lie decades apart.
+        assertTrue(sv[35] / sv[0] > 1e-4 && sv[36] / sv[0] < 1e-9,
+                "gap between sv[35]/sv[0] = " + sv[35] / sv[0] + " and sv[36]/sv[0] = " + sv[36] / sv[0]);
+    }
+
+    /**
+     * Self-attention -> average over tokens, written out: per head h, q = Wq_h x, k = Wk_h x,
+     * v = Wv_h x (Wq_h the [headSize, nIn] slice), scores q_a . k_b / sqrt(headSize), softmax over
+     * the keys b, heads concatenated head-major and projected by Wo [nHeads headSize, nOut].
+     */
+    private static final class Attention {
+        final int heads = 2;
+        final int d = 2;
+        final int nIn = 3;
+        final int nOut = 4;
+        final double[] theta;
+        final double[][][] x;
+
+        Attention(MultiLayerNetwork net, INDArray probe) {
+            double[] wq = net.getLayer(0).getParam("Wq").dup().data().asDouble();
+            double[] wk = net.getLayer(0).getParam("Wk").dup().data().asDouble();
+            double[] wv = net.getLayer(0).getParam("Wv").dup().data().asDouble();
+            double[] wo = net.getLayer(0).getParam("Wo").dup().data().asDouble();
+            theta = new double[wq.length + wk.length + wv.length + wo.length];
+            System.arraycopy(wq, 0, theta, 0, 12);
+            System.arraycopy(wk, 0, theta, 12, 12);
+            System.arraycopy(wv, 0, theta, 24, 12);
+            System.arraycopy(wo, 0, theta, 36, 16);
+            int n = (int) probe.size(0);
+            int tokens = (int) probe.size(2);
+            x = new double[n][nIn][tokens];
+            for (int s = 0; s < n; s++) {
+                for (int i = 0; i < nIn; i++) {
+                    for (int t = 0; t < tokens; t++) {
+                        x[s][i][t] = probe.getDouble(s, i, t);
+                    }
+                }
+            }
+        }
+
+        /** Wq, Wk, Wv at [h][k][i] = theta[offset + (h d + k) nIn + i]; Wo at [j][o] = theta[36 + j nOut + o]. */
+        double[][] output(double[] th) {
+            double[][] out = new double[x.length][nOut];
+            for (int s = 0; s < x.length; s++) {
+                int tokens = x[s][0].length;
+                double[][] concat = new double[heads * d][tokens];
+                for (int h = 0; h < heads; h++) {
+                    double[][] q = project(th, 0, h, x[s]);
+                    double[][] k = project(th, 12, h, x[s]);
+                    double[][] v = project(th, 24, h, x[s]);
+                    for (int a = 0; a < tokens; a++) {
+                        double[] score = new double[tokens];
+                        double max = Double.NEGATIVE_INFINITY;
+                        for (int b = 0; b < tokens; b++) {
+                            for (int c = 0; c < d; c++) {
+                                score[b] += q[c][a] * k[c][b];
+                            }
+                            score[b] /= Math.sqrt(d);
+                            max = Math.max(max, score[b]);
+                        }
+                        double z = 0;
+                        for (int b = 0; b < tokens; b++) {
+                            score[b] = Math.exp(score[b] - max);
+                            z += score[b];
+                        }
+                        for (int c = 0; c < d; c++) {
+                            for (int b = 0; b < tokens; b++) {
+                                concat[h * d + c][a] += score[b] / z * v[c][b];
+                            }
+                        }
+                    }
+                }
+                for (int o = 0; o < nOut; o++) {
+                    double sum = 0;
+                    for (int j = 0; j < heads * d; j++) {
+                        for (int a = 0; a < tokens; a++) {
+                            sum += th[36 + j * nOut + o] * concat[j][a];
+                        }
+                    }
+                    out[s][o] = sum / tokens;
+                }
+            }
+            return out;
+        }
+
+        private double[][] project(double[] th, int offset, int h, double[][] xs) {
+            double[][] y = new double[d][xs[0].length];
+            for (int c = 0; c < d; c++) {
+                for (int t = 0; t < xs[0].length; t++) {
+                    for (int i = 0; i < nIn; i++) {
+                        y[c][t] += th[offset + (h * d + c) * nIn + i] * xs[i][t];
+                    }
+                }
+            }
+            return y;
+        }
+
+        /** Singular values of the Jacobian [(sample, output), parameter], 5-point stencil with step 1e-3. */
+        double[] jacobianSingularValues() {
+            double step = 1e-3;
+            int rows = x.length * nOut;
+            double[][] j = new double[rows][theta.length];
+            for (int p = 0; p < theta.length; p++) {
+                double[][] p2 = output(shifted(p, 2 * step));
+                double[][] p1 = output(shifted(p, step));
+                double[][] m1 = output(shifted(p, -step));
+                double[][] m2 = output(shifted(p, -2 * step));
+                for (int s = 0; s < x.length; s++) {
+                    for (int o = 0; o < nOut; o++) {
+                        j[s * nOut + o][p] = (-p2[s][o] + 8 * p1[s][o] - 8 * m1[s][o] + m2[s][o]) / (12 * step);
+                    }
+                }
+            }
+            return new SingularValueDecomposition(new Array2DRowRealMatrix(j, false)).getSingularValues();
+        }
+
+        private double[] shifted(int p, double by) {
+            double[] th = theta.clone();
+            th[p] += by;
+            return th;
+        }
     }
 }
