@@ -61,6 +61,15 @@ public record ListenerConfig(String model, ReadSchedule schedule, int probeExamp
         return builder().build();
     }
 
+    /**
+     * Share of one core a read beside training may use unless configured otherwise. Training and
+     * a read at full speed on the other core still slow training by 10-20% on a 2-core machine
+     * (garbage-collector and JIT threads lose their spare core); at one half the listener's
+     * overhead on the demo is within the noise (README, "Tests and the benchmark"). The library's
+     * and the command-line tool's reads run at full speed.
+     */
+    public static final double DEFAULT_CPU_SHARE = 0.5;
+
     public static Builder builder() {
         return new Builder();
     }
@@ -75,7 +84,7 @@ public record ListenerConfig(String model, ReadSchedule schedule, int probeExamp
         private Path reportDirectory;
         private int maxLayerTags = 16;
         private int maxOrderTag = 4;
-        private ReadConfig.Builder read = ReadConfig.builder();
+        private ReadConfig.Builder read = ReadConfig.builder().cpuShare(DEFAULT_CPU_SHARE);
 
         private Builder() {
         }

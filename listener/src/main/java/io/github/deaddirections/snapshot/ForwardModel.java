@@ -25,6 +25,9 @@ public abstract class ForwardModel {
     private final AtomicLong passes;
     /** Share of one core this model may use; after each pass it sleeps so that it stays within it. */
     private volatile double cpuShare = 1.0;
+    private static final long MIN_SLEEP_NANOS = 2_000_000L;
+    /** Pause owed by the passes so far and not yet slept (negative after oversleeping). */
+    private long owedNanos;
     protected double[] anchor;
     protected List<INDArray> cachedInputs;
 
@@ -155,13 +158,20 @@ public abstract class ForwardModel {
         if (cpuShare >= 1.0) {
             return;
         }
-        long pause = (long) (nanos * (1.0 / cpuShare - 1.0));
+        // Passes of a small network take microseconds, below what a sleep can resolve: owe the
+        // pauses and sleep them off in slices of at least a millisecond.
+        owedNanos += (long) (nanos * (1.0 / cpuShare - 1.0));
+        if (owedNanos < MIN_SLEEP_NANOS) {
+            return;
+        }
+        long start = System.nanoTime();
         try {
-            Thread.sleep(pause / 1_000_000, (int) (pause % 1_000_000));
+            Thread.sleep(owedNanos / 1_000_000, (int) (owedNanos % 1_000_000));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.util.concurrent.CancellationException("the read was interrupted");
         }
+        owedNanos -= System.nanoTime() - start; // oversleeping is credited to the next passes
     }
 
     /** theta-hat as anchored (read-only; null before the snapshot anchors it). */

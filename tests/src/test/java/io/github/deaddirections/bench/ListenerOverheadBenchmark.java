@@ -25,8 +25,11 @@ import java.util.Locale;
 class ListenerOverheadBenchmark {
 
     private static final int EPOCHS = Integer.getInteger("bench.epochs", 100);
-    private static final int REPEATS = Integer.getInteger("bench.repeats", 3);
+    private static final int REPEATS = Integer.getInteger("bench.repeats", 5);
     private static final int READ_EVERY = 5;
+    /** The listener's default share of a core for its reads, unless -Dbench.cpuShare says otherwise. */
+    private static final double CPU_SHARE = Double.parseDouble(System.getProperty("bench.cpuShare",
+            String.valueOf(io.github.deaddirections.config.ListenerConfig.DEFAULT_CPU_SHARE)));
 
     @Test
     void printTrainingOverheadOfTheListener() throws Exception {
@@ -48,14 +51,21 @@ class ListenerOverheadBenchmark {
         }
         double a = without.stream().mapToDouble(Double::doubleValue).sum();
         double b = with.stream().mapToDouble(Double::doubleValue).sum();
-        System.out.printf(Locale.ROOT, "%nlistener overhead on the demo (%d epochs, reads every %d epochs, async, skip when busy)%n",
-                EPOCHS, READ_EVERY);
+        System.out.printf(Locale.ROOT, "%nlistener overhead on the demo (%d epochs, reads every %d epochs, async, skip when busy,"
+                + " read cpuShare %.2f)%n", EPOCHS, READ_EVERY, CPU_SHARE);
         for (int r = 0; r < REPEATS; r++) {
             System.out.printf(Locale.ROOT, "  repeat %d: without %.2f s, with %.2f s, ratio %.3f%n", r + 1,
                     without.get(r), with.get(r), with.get(r) / without.get(r));
         }
+        double[] ratios = new double[REPEATS];
+        for (int r = 0; r < REPEATS; r++) {
+            ratios[r] = with.get(r) / without.get(r);
+        }
+        java.util.Arrays.sort(ratios);
+        double median = REPEATS % 2 == 1 ? ratios[REPEATS / 2] : (ratios[REPEATS / 2 - 1] + ratios[REPEATS / 2]) / 2;
         System.out.printf(Locale.ROOT, "  total: without %.2f s, with %.2f s, ratio %.3f (overhead %+.1f%%; target under 5%%)%n",
                 a, b, b / a, 100 * (b / a - 1));
+        System.out.printf(Locale.ROOT, "  median of the per-repeat ratios: %.3f (less sensitive to a load spike in one run)%n", median);
         System.out.printf(Locale.ROOT, "  machine: %d cores, load average %.2f%n%n", Runtime.getRuntime().availableProcessors(),
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
@@ -67,7 +77,7 @@ class ListenerOverheadBenchmark {
         if (listen) {
             listener = DeadDirectionListener.builder().model("bench").everyEpochs(READ_EVERY)
                     .whenBusy(BusyPolicy.SKIP).probe(problem.batches(), 128)
-                    .readConfig(ReadConfig.builder().gaugeTestLimit(0).cpuShare(Double.parseDouble(System.getProperty("bench.cpuShare", "1.0"))).build()).build();
+                    .readConfig(ReadConfig.builder().gaugeTestLimit(0).cpuShare(CPU_SHARE).build()).build();
             student.addListeners(listener);
         }
         long start = System.nanoTime();
