@@ -31,8 +31,9 @@ import java.util.Optional;
  * to the read must take too; the garbage collector then stops training to process them. Here a
  * pass allocates only short-lived Java arrays and never touches ND4J. Networks with any other
  * layer, activation, pre-processor or weight noise are left to DL4J itself (see {@link #of}).
- * Large layers are also left to DL4J, whose BLAS beats a Java loop once a pass is big enough that
- * the per-op overhead no longer matters.
+ * Full passes of large layers are also left to DL4J, whose BLAS beats a Java loop once a pass is
+ * big enough that the per-op overhead no longer matters ({@link #cheap()}); passes near theta-hat
+ * that touch few units go through {@link IncrementalPass} whatever the size.
  */
 final class DenseChain {
 
@@ -41,16 +42,34 @@ final class DenseChain {
 
     private final List<Step> steps;
     private final double[][] probe;
+    private final long multiplyAdds;
 
-    private DenseChain(List<Step> steps, double[][] probe) {
+    private DenseChain(List<Step> steps, double[][] probe, long multiplyAdds) {
         this.steps = steps;
         this.probe = probe;
+        this.multiplyAdds = multiplyAdds;
     }
 
-    /**
-     * The chain for these layers, or empty when any layer is not a plain dense layer (or the
-     * network is too large for the plain loop to pay off).
-     */
+    /** Multiply-adds of one full pass over the probe. */
+    long multiplyAdds() {
+        return multiplyAdds;
+    }
+
+    /** Whether a full pass in Java is at least as fast as DL4J's. */
+    boolean cheap() {
+        return multiplyAdds <= MAX_MULTIPLY_ADDS;
+    }
+
+    /** The layers in order; null for a layer that is the identity at inference (dropout). */
+    List<Step> steps() {
+        return steps;
+    }
+
+    double[][] probe() {
+        return probe;
+    }
+
+    /** The chain for these layers, or empty when any layer is not a plain dense layer. */
     static Optional<DenseChain> of(List<LayerInfo> layers, ParameterLayout layout, INDArray probe) {
         if (probe.rank() != 2) {
             return Optional.empty();
@@ -82,61 +101,57 @@ final class DenseChain {
             }
             multiplyAdds += probe.size(0) * w.get().size();
             width = w.get().dim(1);
-            steps.add(new Step(w.get(), b.orElse(null), activation.get()));
+            steps.add(Step.of(w.get(), b.orElse(null), activation.get()));
         }
-        if (multiplyAdds > MAX_MULTIPLY_ADDS) {
-            return Optional.empty();
-        }
-        return Optional.of(new DenseChain(steps, ForwardModel.rows(probe)));
+        return Optional.of(new DenseChain(steps, ForwardModel.rows(probe), multiplyAdds));
     }
 
     /** Output at theta, one row per probe sample. */
     double[][] output(double[] theta) {
-        return output(theta, 0, probe);
-    }
-
-    /** Output at theta starting at layer position {@code from}, whose input is given. */
-    double[][] output(double[] theta, int from, double[][] input) {
-        double[][] x = input;
-        for (int l = from; l < steps.size(); l++) {
-            Step s = steps.get(l);
+        double[][] x = probe;
+        for (Step s : steps) {
             if (s != null) {
-                x = s.apply(theta, x);
+                x = activate(s, s.apply(theta, x));
             }
         }
         return x;
     }
 
-    /** Every layer's input at theta (position l holds the input of layer l), for partial passes. */
-    List<double[][]> inputs(double[] theta) {
-        List<double[][]> inputs = new ArrayList<>();
-        double[][] x = probe;
-        for (Step s : steps) {
-            inputs.add(x);
-            if (s != null) {
-                x = s.apply(theta, x);
-            }
+    /** act(z), row by row, in place; returns z. */
+    static double[][] activate(Step s, double[][] z) {
+        for (double[] row : z) {
+            s.activation().applyInPlace(row);
         }
-        return inputs;
+        return z;
     }
 
-    /** One dense layer: {@code act(x W + b)}. */
-    private record Step(ParameterBlock weights, ParameterBlock bias, Activation activation) {
+    /** One dense layer: {@code act(x W + b)}; {@code weightIndex[i * out + o]} is W[i, o]'s place in theta. */
+    record Step(int in, int out, int[] weightIndex, int[] biasIndex, Activation activation) {
 
-        double[][] apply(double[] theta, double[][] x) {
+        static Step of(ParameterBlock weights, ParameterBlock bias, Activation activation) {
             int in = (int) weights.dim(0);
             int out = (int) weights.dim(1);
-            double[] w = new double[in * out];
+            int[] w = new int[in * out];
             for (int i = 0; i < in; i++) {
                 for (int o = 0; o < out; o++) {
-                    w[i * out + o] = theta[weights.index(i, o)];
+                    w[i * out + o] = weights.index(i, o);
                 }
             }
+            return new Step(in, out, w, bias == null ? null : bias.flatIndex().clone(), activation);
+        }
+
+        double bias(double[] theta, int o) {
+            return biasIndex == null ? 0.0 : theta[biasIndex[o]];
+        }
+
+        double[][] apply(double[] theta, double[][] x) {
+            double[] w = new double[in * out];
+            for (int k = 0; k < w.length; k++) {
+                w[k] = theta[weightIndex[k]];
+            }
             double[] b = new double[out];
-            if (bias != null) {
-                for (int o = 0; o < out; o++) {
-                    b[o] = theta[bias.flatIndex()[o]];
-                }
+            for (int o = 0; o < out; o++) {
+                b[o] = bias(theta, o);
             }
             double[][] z = new double[x.length][];
             for (int n = 0; n < x.length; n++) {
@@ -152,7 +167,6 @@ final class DenseChain {
                         row[o] += v * w[base + o];
                     }
                 }
-                activation.applyInPlace(row);
                 z[n] = row;
             }
             return z;
@@ -160,7 +174,12 @@ final class DenseChain {
     }
 
     /** The activations this chain evaluates, with DL4J's definitions. */
-    private record Activation(String name, double alpha) {
+    record Activation(String name, double alpha) {
+
+        /** Softmax mixes a row: a change in one column changes them all. */
+        boolean rowWise() {
+            return name.equals("softmax");
+        }
 
         static Optional<Activation> of(IActivation a) {
             if (a instanceof ActivationIdentity) {

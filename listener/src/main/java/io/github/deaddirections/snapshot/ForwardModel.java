@@ -233,8 +233,8 @@ public abstract class ForwardModel {
     private static final class Mln extends ForwardModel {
         private final MultiLayerNetwork net;
         private DenseChain chain;
-        /** The chain's layer inputs at theta-hat, computed on the first partial pass. */
-        private List<double[][]> chainInputs;
+        /** Passes near theta-hat through the chain (shared by copies: it holds no mutable state). */
+        private IncrementalPass incremental;
 
         Mln(MultiLayerNetwork net, INDArray probe, AtomicLong passes) {
             super(probe, passes);
@@ -247,7 +247,7 @@ public abstract class ForwardModel {
                 Mln copy = new Mln(net.clone(), probe, super.passes);
                 copy.anchor = anchor;
                 copy.chain = chain;
-                copy.chainInputs = chainInputs;
+                copy.incremental = incremental;
                 copy.pacing(super.cpuShareValue());
                 return copy;
             }
@@ -256,21 +256,24 @@ public abstract class ForwardModel {
         @Override
         void evaluateDirectly(DenseChain chain) {
             this.chain = chain;
-            this.chainInputs = null;
+            this.incremental = anchor == null ? null : new IncrementalPass(chain, anchor);
         }
 
         @Override
         protected double[][] evaluate(double[] theta, int fromLayer) {
-            if (chain == null) {
-                return super.evaluate(theta, fromLayer);
+            if (incremental != null) {
+                // A small chain is always cheaper in Java; a large one only while the change stays
+                // on a few units (beyond a fifth of a full pass, BLAS wins).
+                long budget = chain.cheap() ? Long.MAX_VALUE : chain.multiplyAdds() / 5;
+                double[][] out = incremental.output(theta, fromLayer, budget);
+                if (out != null) {
+                    return out;
+                }
             }
-            if (fromLayer <= 0 || anchor == null) {
+            if (chain != null && chain.cheap()) {
                 return chain.output(theta);
             }
-            if (chainInputs == null) {
-                chainInputs = chain.inputs(anchor);
-            }
-            return chain.output(theta, fromLayer, chainInputs.get(fromLayer));
+            return super.evaluate(theta, fromLayer);
         }
 
         @Override

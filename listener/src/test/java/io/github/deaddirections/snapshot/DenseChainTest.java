@@ -18,6 +18,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -93,17 +94,37 @@ class DenseChainTest {
         reference.setParams(Nd4j.createFromArray(theta).reshape(1, theta.length));
         double[][] expected = ForwardModel.rows(reference.output(probe, false));
         assertClose(expected, chain.output(theta), "full pass");
-        java.util.List<double[][]> inputs = chain.inputs(s.parametersView());
+        // Near theta-hat: one unit's incoming weights and outgoing row (sparse), then a whole layer (dense).
+        IncrementalPass near = new IncrementalPass(chain, s.parametersView());
         double[] moved = s.parameters();
-        int last = s.layers().size() - 1;
-        for (int k : s.layout().indicesOf(String.valueOf(last))) {
-            moved[k] = theta[k];
+        ParameterBlock w0 = s.layout().block("0", "W").orElseThrow();
+        ParameterBlock w1 = s.layout().block(String.valueOf(firstDenseAfter(s, 0)), "W").orElseThrow();
+        for (int i = 0; i < w0.dim(0); i++) {
+            moved[w0.index(i, 2)] += 0.4 * rnd.nextGaussian();
         }
-        MultiLayerNetwork partial = net.clone();
-        partial.setParams(Nd4j.createFromArray(moved).reshape(1, moved.length));
-        assertClose(ForwardModel.rows(partial.output(probe, false)), chain.output(moved, last, inputs.get(last)),
-                "pass from the last layer on cached inputs");
-        assertClose(chain.output(moved), s.model().output(moved, last), "the snapshot's model uses the chain");
+        for (int o = 0; o < w1.dim(1); o++) {
+            moved[w1.index(2, o)] += 0.4 * rnd.nextGaussian();
+        }
+        assertClose(chain.output(moved), near.output(moved, 0, Long.MAX_VALUE), "incremental pass, one unit moved");
+        long sparseBudget = (long) s.probeSamples() * (w0.dim(0) + w0.dim(1) + w1.dim(0) * w1.dim(1));
+        assertTrue(near.output(moved, 0, 8L * sparseBudget) != null, "a one-unit move stays within a small budget");
+        assertClose(chain.output(theta), near.output(theta, 0, Long.MAX_VALUE), "incremental pass, everything moved");
+        assertTrue(near.output(theta, 0, sparseBudget) == null, "a dense move exceeds a one-unit budget");
+        double[][] same = near.output(s.parametersView(), 0, 0);
+        double[][] base = chain.output(s.parametersView());
+        for (int n = 0; n < base.length; n++) {
+            assertArrayEquals(base[n], same[n], 0.0, "theta-hat itself: the cached output bit for bit");
+        }
+        assertClose(chain.output(moved), s.model().output(moved, 0), "the snapshot's model uses the chain");
+    }
+
+    private static int firstDenseAfter(Snapshot s, int layer) {
+        for (int l = layer + 1; l < s.layers().size(); l++) {
+            if (s.layout().block(String.valueOf(l), "W").isPresent()) {
+                return l;
+            }
+        }
+        throw new IllegalStateException("no dense layer after " + layer);
     }
 
     private static void assertClose(double[][] expected, double[][] actual, String what) {

@@ -1,0 +1,214 @@
+package io.github.deaddirections.snapshot;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A forward pass of a {@link DenseChain} near theta-hat that recomputes only what the change of
+ * parameters touches (METHOD 7: "only the layers at and after the direction's support need
+ * recomputing", taken down to the units).
+ *
+ * <p>Why: a read moves theta along one direction at a time, and most directions live on a few
+ * units: a rescaling orbit moves one unit's incoming and outgoing weights, an activation-null
+ * lift one output column, a node death one unit. With the pre-activations z and activations h of
+ * every layer cached at theta-hat, a layer whose weights changed in columns C and whose input
+ * changed in columns I needs
+ * <pre>
+ *   z'[:, o] = x' W'[:, o] + b'[o]                          for o in C (recomputed)
+ *   z'[:, o] = z[:, o] + sum_{i in I} (x'[:, i] - x[:, i]) W[i, o]  otherwise
+ * </pre>
+ * which costs N (|C| d_in + |I| d_out) instead of N d_in d_out. A change spreads to every unit
+ * of the next layer once it reaches a layer's input, so past its support the pass is dense; the
+ * caller gives a budget of multiply-adds and gets null back when the pass would exceed it (a
+ * full pass through BLAS is then cheaper). Unchanged columns are the cached values bit for bit,
+ * so a parameter that does not matter changes the output by exactly nothing.
+ */
+final class IncrementalPass {
+
+    private final List<DenseChain.Step> steps;
+    private final double[] anchor;
+    /** Per layer position: its input x, pre-activation z and output h at theta-hat (null for identity layers). */
+    private final double[][][] inputs;
+    private final double[][][] pre;
+    private final double[][][] outputs;
+    private final int samples;
+
+    IncrementalPass(DenseChain chain, double[] anchor) {
+        this.steps = chain.steps();
+        this.anchor = anchor.clone();
+        int layers = steps.size();
+        this.inputs = new double[layers][][];
+        this.pre = new double[layers][][];
+        this.outputs = new double[layers][][];
+        double[][] x = chain.probe();
+        this.samples = x.length;
+        for (int l = 0; l < layers; l++) {
+            DenseChain.Step s = steps.get(l);
+            inputs[l] = x;
+            if (s != null) {
+                pre[l] = s.apply(this.anchor, x);
+                double[][] h = new double[samples][];
+                for (int n = 0; n < samples; n++) {
+                    h[n] = pre[l][n].clone();
+                }
+                x = DenseChain.activate(s, h);
+            }
+            outputs[l] = x;
+        }
+    }
+
+    /**
+     * Output at theta, which differs from theta-hat only in layers at or after {@code from}; null
+     * when that would cost more than {@code budget} multiply-adds.
+     */
+    double[][] output(double[] theta, int from, long budget) {
+        long cost = 0;
+        // The current layer's input as a change against the cached one: either nothing, a few
+        // columns (changedInputs with their new values, column-major), or everything (denseInput).
+        int[] changedInputs = new int[0];
+        double[][] newInputColumns = new double[0][];
+        double[][] denseInput = null;
+        for (int l = Math.max(0, from); l < steps.size(); l++) {
+            DenseChain.Step s = steps.get(l);
+            if (s == null) {
+                continue;
+            }
+            int in = s.in();
+            int out = s.out();
+            boolean[] moved = movedColumns(s, theta);
+            int movedCount = 0;
+            for (boolean m : moved) {
+                movedCount += m ? 1 : 0;
+            }
+            if (denseInput == null && changedInputs.length == 0 && movedCount == 0) {
+                continue; // nothing reaches this layer yet
+            }
+            long layerCost = denseInput != null ? (long) samples * in * out
+                    : (long) samples * ((long) movedCount * in + (long) changedInputs.length * out);
+            cost += layerCost;
+            if (cost > budget) {
+                return null;
+            }
+            if (denseInput != null) {
+                denseInput = DenseChain.activate(s, s.apply(theta, denseInput));
+                continue;
+            }
+            double[][] x = changedInputs.length == 0 ? inputs[l] : withColumns(inputs[l], changedInputs, newInputColumns);
+            double[][] z = new double[samples][];
+            for (int n = 0; n < samples; n++) {
+                z[n] = pre[l][n].clone();
+            }
+            for (int o = 0; o < out; o++) {
+                if (moved[o]) {
+                    column(s, theta, x, o, z);
+                }
+            }
+            if (changedInputs.length > 0 || s.activation().rowWise()) {
+                // A changed input reaches every unit (and softmax mixes a row): dense from here on.
+                addInputChange(s, theta, moved, changedInputs, newInputColumns, inputs[l], z);
+                denseInput = DenseChain.activate(s, z);
+                changedInputs = new int[0];
+                newInputColumns = new double[0][];
+                continue;
+            }
+            // Only the moved units change.
+            int[] cols = new int[movedCount];
+            int k = 0;
+            for (int o = 0; o < out; o++) {
+                if (moved[o]) {
+                    cols[k++] = o;
+                }
+            }
+            double[][] values = new double[cols.length][samples];
+            double[] one = new double[1];
+            for (int c = 0; c < cols.length; c++) {
+                for (int n = 0; n < samples; n++) {
+                    one[0] = z[n][cols[c]];
+                    s.activation().applyInPlace(one);
+                    values[c][n] = one[0];
+                }
+            }
+            changedInputs = cols;
+            newInputColumns = values;
+        }
+        if (denseInput != null) {
+            return denseInput;
+        }
+        return withColumns(outputs[outputs.length - 1], changedInputs, newInputColumns);
+    }
+
+    /** Units whose incoming weights or bias differ from theta-hat. */
+    private boolean[] movedColumns(DenseChain.Step s, double[] theta) {
+        int out = s.out();
+        boolean[] moved = new boolean[out];
+        int[] w = s.weightIndex();
+        for (int k = 0; k < w.length; k++) {
+            if (theta[w[k]] != anchor[w[k]]) {
+                moved[k % out] = true;
+            }
+        }
+        int[] b = s.biasIndex();
+        if (b != null) {
+            for (int o = 0; o < out; o++) {
+                if (theta[b[o]] != anchor[b[o]]) {
+                    moved[o] = true;
+                }
+            }
+        }
+        return moved;
+    }
+
+    /** z[:, o] = x W'[:, o] + b'[o]. */
+    private static void column(DenseChain.Step s, double[] theta, double[][] x, int o, double[][] z) {
+        int in = s.in();
+        int out = s.out();
+        double[] w = new double[in];
+        for (int i = 0; i < in; i++) {
+            w[i] = theta[s.weightIndex()[i * out + o]];
+        }
+        double b = s.bias(theta, o);
+        for (int n = 0; n < x.length; n++) {
+            double acc = b;
+            double[] xn = x[n];
+            for (int i = 0; i < in; i++) {
+                acc += xn[i] * w[i];
+            }
+            z[n][o] = acc;
+        }
+    }
+
+    /** z[:, o] += sum over changed inputs i of (x'[:, i] - x[:, i]) W[i, o], for the units that did not move. */
+    private static void addInputChange(DenseChain.Step s, double[] theta, boolean[] moved, int[] changed,
+                                       double[][] newColumns, double[][] oldInput, double[][] z) {
+        int out = s.out();
+        for (int c = 0; c < changed.length; c++) {
+            int i = changed[c];
+            double[] w = new double[out];
+            for (int o = 0; o < out; o++) {
+                w[o] = moved[o] ? 0.0 : theta[s.weightIndex()[i * out + o]];
+            }
+            for (int n = 0; n < z.length; n++) {
+                double dx = newColumns[c][n] - oldInput[n][i];
+                if (dx == 0) {
+                    continue;
+                }
+                double[] zn = z[n];
+                for (int o = 0; o < out; o++) {
+                    zn[o] += dx * w[o];
+                }
+            }
+        }
+    }
+
+    /** A copy of {@code base} with the given columns replaced. */
+    private static double[][] withColumns(double[][] base, int[] cols, double[][] values) {
+        double[][] out = new double[base.length][];
+        for (int n = 0; n < base.length; n++) {
+            out[n] = Arrays.copyOf(base[n], base[n].length);
+            for (int c = 0; c < cols.length; c++) {
+                out[n][cols[c]] = values[c][n];
+            }
+        }
+        return out;
+    }
+}
