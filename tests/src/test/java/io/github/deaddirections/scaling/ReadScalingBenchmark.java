@@ -39,6 +39,7 @@ import java.util.Locale;
  * exponent of read time against P. Not part of the default test run:
  *
  * <pre>mvn -B -pl tests -am test -DexcludedTags=none -Dtest=ReadScalingBenchmark -Dsurefire.failIfNoSpecifiedTests=false</pre>
+ * ({@code -Dbench.families=mlp} or {@code cnn} runs one family only).
  */
 @Tag("benchmark")
 @Tag("scaling-benchmark")
@@ -52,16 +53,21 @@ class ReadScalingBenchmark {
 
     @Test
     void readCostAgainstModelSize() {
-        List<Row> mlp = new ArrayList<>();
-        for (int width : new int[]{20, 80, 300, 990}) {
-            mlp.add(run("mlp-" + width, mlp(width), 32, false));
+        List<String> families = List.of(System.getProperty("bench.families", "mlp,cnn").split(","));
+        if (families.contains("mlp")) {
+            List<Row> mlp = new ArrayList<>();
+            for (int width : new int[]{20, 80, 300, 990}) {
+                mlp.add(run("mlp-" + width, mlp(width), 32, false));
+            }
+            print("MLP", mlp);
         }
-        List<Row> cnn = new ArrayList<>();
-        for (int channels : new int[]{4, 16, 48}) {
-            cnn.add(run("cnn-" + channels, cnn(channels), 0, true));
+        if (families.contains("cnn")) {
+            List<Row> cnn = new ArrayList<>();
+            for (int channels : new int[]{4, 16, 48}) {
+                cnn.add(run("cnn-" + channels, cnn(channels), 0, true));
+            }
+            print("CNN", cnn);
         }
-        print("MLP", mlp);
-        print("CNN", cnn);
     }
 
     private static MultiLayerNetwork mlp(int width) {
