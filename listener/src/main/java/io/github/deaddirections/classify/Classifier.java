@@ -286,13 +286,7 @@ public final class Classifier {
             }
         }
         double directionRms = snapshot.rms(support.stream().mapToInt(Integer::intValue).toArray());
-        List<Integer> layerIdx = new ArrayList<>();
-        for (String l : layers) {
-            for (int i : snapshot.layout().indicesOf(l)) {
-                layerIdx.add(i);
-            }
-        }
-        double layerRms = snapshot.rms(layerIdx.stream().mapToInt(Integer::intValue).toArray());
+        double layerRms = snapshot.layerRms(layers);
         return RadiusGrid.scaleOf(directionRms, layerRms, snapshot.rms());
     }
 

@@ -46,7 +46,7 @@ public final class DuplicateUnitDetector implements Detector {
                 continue;
             }
             List<Unit> units = Unit.of(snapshot, layer);
-            double scale = Math.max(snapshot.rms(snapshot.layout().indicesOf(layer.name())), Double.MIN_NORMAL);
+            double scale = Math.max(snapshot.layerRms(List.of(layer.name())), Double.MIN_NORMAL);
             double tol = context.config().deadWeightTolerance() * scale;
             boolean[] used = new boolean[units.size()];
             for (int i = 0; i < units.size(); i++) {

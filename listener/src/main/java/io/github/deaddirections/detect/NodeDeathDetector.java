@@ -42,8 +42,8 @@ public final class NodeDeathDetector implements Detector {
                 continue;
             }
             for (Unit unit : Unit.of(snapshot, layer)) {
-                double scale = Math.max(snapshot.rms(snapshot.layout().indicesOf(layer.name())),
-                        snapshot.rms(snapshot.layout().indicesOf(unit.consumer().name())));
+                double scale = Math.max(snapshot.layerRms(List.of(layer.name())),
+                        snapshot.layerRms(List.of(unit.consumer().name())));
                 int[] incoming = unit.incoming();
                 if (!context.allZero(incoming, scale) || !context.allZero(unit.outgoing(), scale)) {
                     continue;

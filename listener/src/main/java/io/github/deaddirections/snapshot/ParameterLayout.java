@@ -47,13 +47,18 @@ public final class ParameterLayout {
 
     /** Every parameter index of one layer, in theta order. */
     public int[] indicesOf(String layer) {
-        List<Integer> idx = new ArrayList<>();
+        int n = 0;
         for (ParameterBlock b : blocksOf(layer).values()) {
-            for (int i : b.flatIndex()) {
-                idx.add(i);
-            }
+            n += b.flatIndex().length;
         }
-        return idx.stream().sorted().mapToInt(Integer::intValue).toArray();
+        int[] idx = new int[n];
+        int k = 0;
+        for (ParameterBlock b : blocksOf(layer).values()) {
+            System.arraycopy(b.flatIndex(), 0, idx, k, b.flatIndex().length);
+            k += b.flatIndex().length;
+        }
+        java.util.Arrays.sort(idx);
+        return idx;
     }
 
     /** The layer that owns theta[index]. */

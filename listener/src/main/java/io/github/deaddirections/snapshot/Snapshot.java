@@ -36,6 +36,7 @@ public final class Snapshot {
     private final ParameterLayout layout;
     private final List<LayerInfo> layers;
     private final ForwardModel model;
+    private final java.util.concurrent.ConcurrentMap<String, double[]> layerSquares = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Snapshot(double[] parameters, INDArray probe, ParameterLayout layout, List<LayerInfo> layers,
                      ForwardModel model) {
@@ -310,6 +311,25 @@ public final class Snapshot {
             s += parameters[i] * parameters[i];
         }
         return Math.sqrt(s / indices.length);
+    }
+
+    /** RMS of the parameters of the given layers together (cached per layer: detectors ask per unit). */
+    public double layerRms(java.util.Collection<String> layerNames) {
+        double sum = 0;
+        long count = 0;
+        for (String name : layerNames) {
+            double[] sq = layerSquares.computeIfAbsent(name, l -> {
+                int[] idx = layout.indicesOf(l);
+                double s = 0;
+                for (int i : idx) {
+                    s += parameters[i] * parameters[i];
+                }
+                return new double[]{s, idx.length};
+            });
+            sum += sq[0];
+            count += (long) sq[1];
+        }
+        return count == 0 ? 0 : Math.sqrt(sum / count);
     }
 
     /** RMS of all parameters. */
