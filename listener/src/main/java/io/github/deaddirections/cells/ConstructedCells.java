@@ -332,23 +332,26 @@ public final class ConstructedCells {
     }
 
     /**
-     * Dense(3 -> 4, identity) -> PReLU(alpha per unit) -> Output(4 -> 1, identity, MSE)
+     * Dense(3 -> 4, identity) -> PReLU(alpha per unit) -> Output(4 -> 2, identity, MSE)
      * (docs/CELLS-MORE.md): PReLU is positively homogeneous for any alpha, so each unit carries the
-     * curved rescaling orbit (w, b, a) -> (c w, c b, a / c): 4 flat directions; the alphas are live
-     * (small biases keep every unit's sign changing on the probe). P = 25, rank 21, lambda = 21/2.
+     * curved rescaling orbit (w, b, A_j) -> (c w, c b, A_j / c): 4 flat directions; the alphas are live
+     * (small biases keep every unit's sign changing on the probe). Two outputs, because with one the
+     * linear parts {@code alpha_j z_j} of 4 units over 3 inputs are redundant (a fifth flat direction,
+     * see CELLS-MORE). P = 30, rank 26, lambda = 13.
      */
     public static Cell preluRescaling(long seed) {
         Random rnd = new Random(seed);
         MultiLayerNetwork net = build(seed,
                 new DenseLayer.Builder().nIn(3).nOut(4).activation(Activation.IDENTITY).build(),
                 new org.deeplearning4j.nn.conf.layers.PReLULayer.Builder().inputShape(4).build(),
-                new OutputLayer.Builder(LossFunction.MSE).nIn(4).nOut(1).activation(Activation.IDENTITY).build());
+                new OutputLayer.Builder(LossFunction.MSE).nIn(4).nOut(2).activation(Activation.IDENTITY).build());
         set(net, 0, "W", gaussian(rnd, 3, 4));
         set(net, 0, "b", gaussian(rnd, 1, 4).muli(0.25));
-        set(net, 1, "W", gaussian(rnd, 1, 4).muli(0.25));
-        set(net, 2, "W", gaussian(rnd, 4, 1));
-        set(net, 2, "b", gaussian(rnd, 1, 1));
-        return new Cell("prelu-rescaling", net, probe(rnd, 3), new Prediction(25, 21, 4, List.of(), 21, 2, 1));
+        // Slopes near 0.3: away from 1 (a linear unit would add GL gauges) and from 0 (a plain ReLU).
+        set(net, 1, "W", gaussian(rnd, 1, 4).muli(0.05).addi(0.3));
+        set(net, 2, "W", gaussian(rnd, 4, 2));
+        set(net, 2, "b", gaussian(rnd, 1, 2));
+        return new Cell("prelu-rescaling", net, probe(rnd, 3), new Prediction(30, 26, 4, List.of(), 13, 1, 1));
     }
 
     /** Dense(3 -> 4, activation) -> Output(4 -> 1, identity, MSE): the shape of several cells. */

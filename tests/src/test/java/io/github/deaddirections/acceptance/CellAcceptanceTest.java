@@ -181,6 +181,42 @@ class CellAcceptanceTest {
         assertGenericGauge(r, 12);
     }
 
+    /**
+     * docs/CELLS-MORE.md: unit 3's outgoing weight is 0, its incoming weights and bias live. Its
+     * d_in + 1 = 4 incoming directions are output-null lifts, flat at every radius; not a symmetry
+     * (a_3 != 0 at nearby points makes them live), so the generic gauge test finds none.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
+    void outgoingDeadUnit(long seed) {
+        DeadDirectionReport r = read(ConstructedCells.outgoingDeadUnit(seed));
+        assertRow(r, 21, 17, 4, 8.5, 1);
+        assertGauges(r, java.util.Map.of("output-null", 4));
+        assertGenericGauge(r, 0);
+    }
+
+    /** docs/CELLS-MORE.md: a constant input channel, 9 null patch vectors x 3 output channels (1 x 3 with padding 1). */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
+    void convConstantChannel(long seed) {
+        DeadDirectionReport r = read(ConstructedCells.convConstantChannel(seed, 0));
+        assertRow(r, 61, 34, 27, 17.0, 1);
+        assertGauges(r, java.util.Map.of("activation-null", 27));
+        DeadDirectionReport padded = read(ConstructedCells.convConstantChannel(seed, 1));
+        assertRow(padded, 61, 58, 3, 29.0, 1);
+        assertGauges(padded, java.util.Map.of("activation-null", 3));
+    }
+
+    /** docs/CELLS-MORE.md: Dense(identity) -> PReLU -> Output, one curved rescaling orbit per unit. */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
+    void preluRescaling(long seed) {
+        DeadDirectionReport r = read(ConstructedCells.preluRescaling(seed));
+        assertRow(r, 30, 26, 4, 13.0, 1);
+        assertGauges(r, java.util.Map.of("rescaling-gauge", 4));
+        assertGenericGauge(r, 4);
+    }
+
     /** Every flat structure is one of the named mechanisms, with the predicted dimension. */
     private static void assertGauges(DeadDirectionReport r, java.util.Map<String, Integer> expected) {
         java.util.Map<String, Integer> found = new java.util.TreeMap<>();
