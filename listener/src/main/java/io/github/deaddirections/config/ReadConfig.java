@@ -31,6 +31,7 @@ public final class ReadConfig {
     private final double activationNullTolerance;
     private final long activationNullMaxCells;
     private final double outputNullTolerance;
+    private final int outputNullMaxWidth;
     private final boolean gaussianFallback;
     private final double gaussianVariance;
     private final long seed;
@@ -64,6 +65,7 @@ public final class ReadConfig {
         this.activationNullTolerance = b.activationNullTolerance;
         this.activationNullMaxCells = b.activationNullMaxCells;
         this.outputNullTolerance = b.outputNullTolerance;
+        this.outputNullMaxWidth = b.outputNullMaxWidth;
         this.gaussianFallback = b.gaussianFallback;
         this.gaussianVariance = b.gaussianVariance;
         this.seed = b.seed;
@@ -107,6 +109,7 @@ public final class ReadConfig {
         b.activationNullTolerance = activationNullTolerance;
         b.activationNullMaxCells = activationNullMaxCells;
         b.outputNullTolerance = outputNullTolerance;
+        b.outputNullMaxWidth = outputNullMaxWidth;
         b.gaussianFallback = gaussianFallback;
         b.gaussianVariance = gaussianVariance;
         b.seed = seed;
@@ -163,6 +166,8 @@ public final class ReadConfig {
     public long activationNullMaxCells() { return activationNullMaxCells; }
     /** Relative singular-value cut of the output-null (K-FAC G side) factor's whitened Jacobian [ours]. */
     public double outputNullTolerance() { return outputNullTolerance; }
+    /** Widest layer (outputs) output-null reads by stencils without the exact Fisher: 4 partial passes per output [ours]. */
+    public int outputNullMaxWidth() { return outputNullMaxWidth; }
     /** Treat an unsupported loss as Gaussian instead of failing. */
     public boolean gaussianFallback() { return gaussianFallback; }
     /** sigma squared of the Gaussian output (METHOD 1: 1, [ours]). */
@@ -218,6 +223,7 @@ public final class ReadConfig {
         private double activationNullTolerance = 1e-10;
         private long activationNullMaxCells = 20_000_000L;
         private double outputNullTolerance = 1e-7;
+        private int outputNullMaxWidth = 64;
         private boolean gaussianFallback = false;
         private double gaussianVariance = 1.0;
         private long seed = 42L;
@@ -250,6 +256,7 @@ public final class ReadConfig {
         public Builder activationNullTolerance(double v) { this.activationNullTolerance = v; return this; }
         public Builder activationNullMaxCells(long v) { this.activationNullMaxCells = v; return this; }
         public Builder outputNullTolerance(double v) { this.outputNullTolerance = v; return this; }
+        public Builder outputNullMaxWidth(int v) { this.outputNullMaxWidth = v; return this; }
         public Builder gaussianFallback(boolean v) { this.gaussianFallback = v; return this; }
         public Builder gaussianVariance(double v) { this.gaussianVariance = v; return this; }
         public Builder seed(long v) { this.seed = v; return this; }
@@ -287,6 +294,9 @@ public final class ReadConfig {
             open01("deadWeightTolerance", deadWeightTolerance);
             open01("activationNullTolerance", activationNullTolerance);
             open01("outputNullTolerance", outputNullTolerance);
+            if (outputNullMaxWidth < 0) {
+                throw new ConfigException("outputNullMaxWidth", outputNullMaxWidth + " must not be negative (0 turns the stencils off)");
+            }
             if (activationNullMaxCells <= 0) {
                 throw new ConfigException("activationNullMaxCells", activationNullMaxCells + " must be positive");
             }
@@ -340,7 +350,8 @@ public final class ReadConfig {
                 + ", gaugeTestLimit=" + gaugeTestLimit + ", gaugeTestTolerance=" + gaugeTestTolerance
                 + ", gaugeTestExtraPoints=" + gaugeTestExtraPoints + ", deadWeightTolerance=" + deadWeightTolerance
                 + ", activationNullTolerance=" + activationNullTolerance
-                + ", activationNullMaxCells=" + activationNullMaxCells + ", outputNullTolerance=" + outputNullTolerance + ", gaussianFallback=" + gaussianFallback
+                + ", activationNullMaxCells=" + activationNullMaxCells + ", outputNullTolerance=" + outputNullTolerance
+                + ", outputNullMaxWidth=" + outputNullMaxWidth + ", gaussianFallback=" + gaussianFallback
                 + ", gaussianVariance=" + gaussianVariance + ", seed=" + seed
                 + ", maxReadsPerStructure=" + maxReadsPerStructure + ", noiseFloor=" + noiseFloor + ", parallelism=" + parallelism
                 + ", gaugeCrossCheck=" + gaugeCrossCheck + ", readComponents=" + readComponents + ", cpuShare=" + cpuShare + "}";

@@ -161,7 +161,24 @@ public final class ActivationNullDetector implements Detector {
 
     /** Unit right-singular vectors of m whose singular value is at most tolerance times the largest (m is overwritten). */
     static List<double[]> rightNullVectors(DMatrixRMaj m, double tolerance) {
+        return rightNullVectors(m, tolerance, 0.0);
+    }
+
+    /**
+     * Unit right-singular vectors of m whose singular value is at most {@code relative} times the
+     * largest or at most {@code absolute} (m is overwritten; a matrix without rows has them all).
+     */
+    static List<double[]> rightNullVectors(DMatrixRMaj m, double relative, double absolute) {
         int d = m.numCols;
+        if (m.numRows == 0) {
+            List<double[]> all = new ArrayList<>();
+            for (int i = 0; i < d; i++) {
+                double[] e = new double[d];
+                e[i] = 1.0;
+                all.add(e);
+            }
+            return all;
+        }
         SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(m.numRows, d, false, true, false);
         if (!svd.decompose(m)) {
             throw new IllegalStateException("SVD of a " + m.numRows + " x " + d + " matrix did not converge");
@@ -173,7 +190,7 @@ public final class ActivationNullDetector implements Detector {
         List<double[]> out = new ArrayList<>();
         for (int i = 0; i < d; i++) {
             double sv = i < Math.min(s.numRows, s.numCols) ? s.get(i, i) : 0;
-            if (sv <= tolerance * max) {
+            if (sv <= relative * max || sv <= absolute) {
                 double[] row = new double[d];
                 System.arraycopy(v.data, i * d, row, 0, d);
                 out.add(row);

@@ -1,12 +1,9 @@
 package io.github.deaddirections.detect;
 
-import io.github.deaddirections.fisher.ExpectedFisher;
-import io.github.deaddirections.fisher.OutputDistribution;
 import io.github.deaddirections.fisher.Path;
 import io.github.deaddirections.snapshot.LayerInfo;
 import io.github.deaddirections.snapshot.ParameterBlock;
 import io.github.deaddirections.snapshot.Snapshot;
-import org.ejml.data.DMatrixRMaj;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +13,8 @@ import java.util.Optional;
  * The K-FAC G side (METHOD 4): null vectors g of a layer's output-gradient factor
  * {@code G = E_x sum_o (df_o/dz)(df_o/dz)'} (z the pre-activation, f the whitened outputs of the
  * exact Fisher). With a bias, {@code df/db_j = df/dz_j}, so G is exactly the Fisher block of the
- * bias vector: d_out stencil columns from the layer on, no P x P matrix.
+ * bias vector ({@link FisherBlock}: from the exact spectrum when there is one, else d_out stencil
+ * columns from the layer on, at most {@code outputNullMaxWidth} of them; never a P x P matrix).
  *
  * <p>Why a null g makes every lift {@code Delta W = a (x) g} first-order flat (dense): along it z
  * moves by {@code t (a . x~) g}, so {@code df = t (a . x~) g . df/dz = 0} for every probe sample.
@@ -50,10 +48,7 @@ public final class OutputNullDetector implements Detector {
     @Override
     public List<Candidate> detect(DetectionContext context) {
         Snapshot snapshot = context.snapshot();
-        double[] theta = snapshot.parametersView();
-        OutputDistribution distribution = OutputDistribution.of(snapshot.outputLayer(), context.config());
-        ExpectedFisher fisher = new ExpectedFisher(snapshot.model(), distribution, snapshot.layerPositions(),
-                context.config().jacobianStep());
+        FisherBlock block = new FisherBlock(context);
         List<Candidate> out = new ArrayList<>();
         for (LayerInfo layer : snapshot.layers()) {
             Optional<ParameterBlock> w = Layers.weights(snapshot, layer);
@@ -67,17 +62,17 @@ public final class OutputNullDetector implements Detector {
                 continue;
             }
             int[] bias = b.get().flatIndex();
-            double step = context.config().jacobianStep() * scale(snapshot, layer);
-            DMatrixRMaj columns = fisher.whitenedColumns(theta, axes(bias), ones(bias.length), filled(bias.length, step));
-            if (context.spectrum().isEmpty() && columns.numRows <= bias.length) {
-                LOG.warn("layer {} has {} outputs but the probe only {} rows: output-null skipped for it", layer.name(),
-                        bias.length, columns.numRows);
+            if (block.needsPasses() && bias.length > context.config().outputNullMaxWidth()) {
+                // 4 partial passes per output unit: bounded so the read's cost stays flat in the width.
+                LOG.debug("layer {} has {} outputs, above outputNullMaxWidth = {}: output-null skipped", layer.name(),
+                        bias.length, context.config().outputNullMaxWidth());
                 continue;
             }
-            List<double[]> nulls = ActivationNullDetector.rightNullVectors(columns, context.config().outputNullTolerance());
+            double step = context.config().jacobianStep() * scale(snapshot, layer);
+            List<double[]> nulls = block.nullCombinations(axes(bias), ones(bias.length), step);
             for (int v = 0; v < nulls.size(); v++) {
                 List<Orbit> lifts = Layers.isConvolution(layer)
-                        ? convolutionLifts(snapshot, fisher, w.get(), bias, nulls.get(v), step, v, context)
+                        ? convolutionLifts(snapshot, block, w.get(), bias, nulls.get(v), step, v)
                         : denseLifts(snapshot, w.get(), bias, nulls.get(v), v);
                 if (!lifts.isEmpty()) {
                     out.add(new GaugeCandidate(MECHANISM + ":" + layer.name() + ":g" + v, MECHANISM, List.of(layer.name()),
@@ -106,8 +101,8 @@ public final class OutputNullDetector implements Detector {
      * Kernel lifts {@code Delta W[c] = g_c a} (a over the kernel entries and the bias) whose whitened
      * Jacobian vanishes: the null space of that Jacobian, kernel + 1 columns.
      */
-    private static List<Orbit> convolutionLifts(Snapshot snapshot, ExpectedFisher fisher, ParameterBlock w, int[] bias,
-                                                double[] g, double step, int v, DetectionContext context) {
+    private static List<Orbit> convolutionLifts(Snapshot snapshot, FisherBlock block, ParameterBlock w, int[] bias,
+                                                double[] g, double step, int v) {
         int channels = (int) w.dim(0);
         int kernel = (int) (w.dim(1) * w.dim(2) * w.dim(3));
         int[] flat = w.flatIndex();
@@ -119,9 +114,8 @@ public final class OutputNullDetector implements Detector {
         }
         double[][] values = new double[kernel + 1][];
         java.util.Arrays.fill(values, g);
-        DMatrixRMaj columns = fisher.whitenedColumns(snapshot.parametersView(), coords, values, filled(kernel + 1, step));
         List<Orbit> lifts = new ArrayList<>();
-        List<double[]> flatLifts = ActivationNullDetector.rightNullVectors(columns, context.config().outputNullTolerance());
+        List<double[]> flatLifts = block.nullCombinations(coords, values, step);
         for (int l = 0; l < flatLifts.size(); l++) {
             double[] a = flatLifts.get(l);
             int[] support = new int[(kernel + 1) * channels];
@@ -165,9 +159,4 @@ public final class OutputNullDetector implements Detector {
         return out;
     }
 
-    private static double[] filled(int n, double value) {
-        double[] out = new double[n];
-        java.util.Arrays.fill(out, value);
-        return out;
-    }
 }
