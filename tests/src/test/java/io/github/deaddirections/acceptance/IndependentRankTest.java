@@ -31,6 +31,14 @@ class IndependentRankTest {
         }
     }
 
+    /** relu-rescaling with unit 3 dead on the probe (CellAcceptanceTest#deadRelu): 21 - 4 - 4 = 13 by the closed form. */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
+    void deadReluUnitHasThePredictedRank(long seed) {
+        Cell cell = CellAcceptanceTest.deadRelu(seed);
+        assertEquals(13, jacobianRank(cell.network(), cell.probe(), true), "seed " + seed);
+    }
+
     /**
      * The normalisation cells (docs/CELLS-MORE.md): the forward pass written in plain Java from the
      * formulas DL4J documents, checked against DL4J's own output, then a 5-point finite-difference
@@ -43,25 +51,35 @@ class IndependentRankTest {
         for (long seed = 1; seed <= 3; seed++) {
             Cell cell = ConstructedCells.byName(name, seed);
             HandModel model = name.equals("layernorm") ? new LayerNormModel(cell.network()) : new BatchNormModel(cell.network());
-            double[][] x = cell.probe().toDoubleMatrix();
-            double[][] dl4j = cell.network().output(cell.probe(), false).toDoubleMatrix();
-            for (int s = 0; s < x.length; s++) {
-                double[] mine = model.output(model.theta(), x[s]);
-                for (int o = 0; o < mine.length; o++) {
-                    assertEquals(dl4j[s][o], mine[o], 1e-12, name + ": hand forward pass = DL4J's");
-                }
-            }
-            double[] sv = finiteDifferenceSingularValues(model, x);
-            int r = 0;
-            while (r < sv.length && sv[r] > 1e-8 * sv[0]) {
-                r++;
-            }
-            System.out.printf("%s seed %d: P = %d, singular values around the cut %.3e | %.3e (relative)%n", name, seed,
-                    sv.length, sv[r - 1] / sv[0], r < sv.length ? sv[r] / sv[0] : 0.0);
-            assertEquals(rank, r, name + " seed " + seed);
-            assertTrue(sv[r - 1] / sv[0] > 1e-5, "live directions well above the cut");
-            assertTrue(r == sv.length || sv[r] / sv[0] < 1e-10, "flat directions at the finite-difference floor");
+            assertHandRank(name + " seed " + seed, cell, model, rank, 1e-5);
         }
+    }
+
+    /**
+     * Checks the hand-written forward pass against DL4J's output (1e-12), then asserts the rank of its
+     * finite-difference Jacobian: singular values above 1e-8 of the largest, the last live one above
+     * {@code liveFloor} and the first null one at the finite-difference floor (below 1e-10).
+     */
+    private static void assertHandRank(String what, Cell cell, HandModel model, int rank, double liveFloor) {
+        double[][] x = cell.probe().reshape(cell.probe().size(0), cell.probe().length() / cell.probe().size(0))
+                .toDoubleMatrix();
+        double[][] dl4j = cell.network().output(cell.probe(), false).toDoubleMatrix();
+        for (int s = 0; s < x.length; s++) {
+            double[] mine = model.output(model.theta(), x[s]);
+            for (int o = 0; o < mine.length; o++) {
+                assertEquals(dl4j[s][o], mine[o], 1e-12, what + ": hand forward pass = DL4J's");
+            }
+        }
+        double[] sv = finiteDifferenceSingularValues(model, x);
+        int r = 0;
+        while (r < sv.length && sv[r] > 1e-8 * sv[0]) {
+            r++;
+        }
+        System.out.printf("%s: P = %d, singular values around the cut %.3e | %.3e (relative)%n", what, sv.length,
+                sv[r - 1] / sv[0], r < sv.length ? sv[r] / sv[0] : 0.0);
+        assertEquals(rank, r, what);
+        assertTrue(sv[r - 1] / sv[0] > liveFloor, "live directions well above the cut");
+        assertTrue(r == sv.length || sv[r] / sv[0] < 1e-10, "flat directions at the finite-difference floor");
     }
 
     /**
@@ -75,25 +93,7 @@ class IndependentRankTest {
         for (long seed = 1; seed <= 3; seed++) {
             Cell cell = ConstructedCells.byName(name, seed);
             HandModel model = new ConvModel(cell.network(), name.endsWith("padded") ? 1 : 0);
-            double[][] x = cell.probe().reshape(cell.probe().size(0), cell.probe().length() / cell.probe().size(0))
-                    .toDoubleMatrix();
-            double[][] dl4j = cell.network().output(cell.probe(), false).toDoubleMatrix();
-            for (int s = 0; s < x.length; s++) {
-                double[] mine = model.output(model.theta(), x[s]);
-                for (int o = 0; o < mine.length; o++) {
-                    assertEquals(dl4j[s][o], mine[o], 1e-12, name + ": hand forward pass = DL4J's");
-                }
-            }
-            double[] sv = finiteDifferenceSingularValues(model, x);
-            int r = 0;
-            while (r < sv.length && sv[r] > 1e-8 * sv[0]) {
-                r++;
-            }
-            System.out.printf("%s seed %d: P = %d, singular values around the cut %.3e | %.3e (relative)%n", name, seed,
-                    sv.length, sv[r - 1] / sv[0], r < sv.length ? sv[r] / sv[0] : 0.0);
-            assertEquals(rank, r, name + " seed " + seed);
-            assertTrue(sv[r - 1] / sv[0] > 1e-6, "live directions well above the cut");
-            assertTrue(r == sv.length || sv[r] / sv[0] < 1e-10, "flat directions at the finite-difference floor");
+            assertHandRank(name + " seed " + seed, cell, model, rank, 1e-6);
         }
     }
 
