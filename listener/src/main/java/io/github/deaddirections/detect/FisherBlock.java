@@ -20,6 +20,7 @@ final class FisherBlock {
 
     private final DetectionContext context;
     private ExpectedFisher stencils;
+    private double lastNorm;
 
     FisherBlock(DetectionContext context) {
         this.context = context;
@@ -31,13 +32,24 @@ final class FisherBlock {
     }
 
     /**
+     * Frobenius norm of the last stencil block (its Fisher trace, square-rooted): a reference for a
+     * later block whose directions may all be null, where a cut relative to its own largest singular
+     * value would only compare rounding noise with itself.
+     */
+    double lastNorm() {
+        return lastNorm;
+    }
+
+    /**
      * Unit coefficient vectors c with {@code sum_j c_j u_j} null.
      *
      * @param coordinates support of each u_j
      * @param values      entries of each u_j (unit norm, mutually orthogonal)
      * @param step        stencil step (used without a spectrum)
+     * @param reference   without a spectrum: null is below the relative tolerance times this, or times
+     *                    the block's own largest singular value when it is 0
      */
-    List<double[]> nullCombinations(int[][] coordinates, double[][] values, double step) {
+    List<double[]> nullCombinations(int[][] coordinates, double[][] values, double step, double reference) {
         Snapshot snapshot = context.snapshot();
         if (context.spectrum().isPresent()) {
             FisherSpectrum spectrum = context.spectrum().get();
@@ -62,10 +74,13 @@ final class FisherBlock {
         double[] steps = new double[coordinates.length];
         java.util.Arrays.fill(steps, step);
         DMatrixRMaj columns = stencils.whitenedColumns(snapshot.parametersView(), coordinates, values, steps);
+        lastNorm = org.ejml.dense.row.NormOps_DDRM.normF(columns);
         if (columns.numRows <= coordinates.length) {
             // Fewer probe rows than directions: the null combinations would be the probe's.
             return List.of();
         }
-        return ActivationNullDetector.rightNullVectors(columns, context.config().outputNullTolerance());
+        double tolerance = context.config().outputNullTolerance();
+        return reference > 0 ? ActivationNullDetector.rightNullVectors(columns, 0.0, tolerance * reference)
+                : ActivationNullDetector.rightNullVectors(columns, tolerance);
     }
 }

@@ -69,10 +69,11 @@ public final class OutputNullDetector implements Detector {
                 continue;
             }
             double step = context.config().jacobianStep() * scale(snapshot, layer);
-            List<double[]> nulls = block.nullCombinations(axes(bias), ones(bias.length), step);
+            List<double[]> nulls = block.nullCombinations(axes(bias), ones(bias.length), step, 0.0);
+            double live = block.lastNorm();
             for (int v = 0; v < nulls.size(); v++) {
                 List<Orbit> lifts = Layers.isConvolution(layer)
-                        ? convolutionLifts(snapshot, block, w.get(), bias, nulls.get(v), step, v)
+                        ? convolutionLifts(snapshot, block, w.get(), bias, nulls.get(v), step, v, live)
                         : denseLifts(snapshot, w.get(), bias, nulls.get(v), v);
                 if (!lifts.isEmpty()) {
                     out.add(new GaugeCandidate(MECHANISM + ":" + layer.name() + ":g" + v, MECHANISM, List.of(layer.name()),
@@ -102,7 +103,7 @@ public final class OutputNullDetector implements Detector {
      * Jacobian vanishes: the null space of that Jacobian, kernel + 1 columns.
      */
     private static List<Orbit> convolutionLifts(Snapshot snapshot, FisherBlock block, ParameterBlock w, int[] bias,
-                                                double[] g, double step, int v) {
+                                                double[] g, double step, int v, double live) {
         int channels = (int) w.dim(0);
         int kernel = (int) (w.dim(1) * w.dim(2) * w.dim(3));
         int[] flat = w.flatIndex();
@@ -115,7 +116,8 @@ public final class OutputNullDetector implements Detector {
         double[][] values = new double[kernel + 1][];
         java.util.Arrays.fill(values, g);
         List<Orbit> lifts = new ArrayList<>();
-        List<double[]> flatLifts = block.nullCombinations(coords, values, step);
+        // Null relative to the layer's bias block: the lifts may all be null, with nothing live to compare.
+        List<double[]> flatLifts = block.nullCombinations(coords, values, step, live);
         for (int l = 0; l < flatLifts.size(); l++) {
             double[] a = flatLifts.get(l);
             int[] support = new int[(kernel + 1) * channels];

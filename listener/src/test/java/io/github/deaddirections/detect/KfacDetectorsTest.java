@@ -97,10 +97,32 @@ class KfacDetectorsTest {
         assertEquals(2, read.estimate().order());
     }
 
+    /**
+     * A convolution channel nothing reads (outgoing weight 0, kernel and bias live): G (channel-summed)
+     * has the null vector e_2 and every one of the channel's 9 + 1 kernel lifts has a vanishing
+     * Jacobian, so all 10 are proposed, and they are flat at every radius.
+     */
+    @Test
+    void outputNullFindsAConvolutionChannelNothingReads() {
+        Cell cell = ConstructedCells.convChannelDeath(1);
+        MultiLayerNetwork net = cell.network();
+        Random rnd = new Random(5);
+        INDArray kernel = net.getLayer(0).getParam("W").get(org.nd4j.linalg.indexing.NDArrayIndex.point(2));
+        for (long i = 0; i < kernel.length(); i++) {
+            kernel.putScalar(i, rnd.nextGaussian());
+        }
+        net.getLayer(0).getParam("b").putScalar(2, rnd.nextGaussian());
+        GaugeCheck check = new GaugeCheck(net, cell.probe());
+        List<Candidate> found = check.detect(new OutputNullDetector());
+        assertEquals(1, found.size(), "channel 2 of the convolution only");
+        GaugeCandidate g = (GaugeCandidate) found.get(0);
+        assertEquals(10, g.orbits().size(), "kernel 3 x 3 + bias");
+        check.assertFlat(g);
+    }
+
     /** im2col rows times the kernel plus the bias reproduce DL4J's convolution, with stride, padding and dilation. */
     @Test
     void convPatchesMatchDl4jConvolution() {
-        Random rnd = new Random(7);
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().dataType(DataType.DOUBLE).list()
                 .layer(new ConvolutionLayer.Builder(3, 2).nIn(2).nOut(3).stride(2, 1).padding(1, 2).dilation(2, 1)
                         .convolutionMode(ConvolutionMode.Truncate).activation(Activation.IDENTITY).build())
@@ -132,7 +154,6 @@ class KfacDetectorsTest {
                 assertEquals(z.getDouble(s, c, y, xx), v, 1e-12);
             }
         }
-        assertTrue(rnd != null);
     }
 
     /** A constant input channel: 9 null patch vectors per output channel without padding, 1 with padding 1. */
