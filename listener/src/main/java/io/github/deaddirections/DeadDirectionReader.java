@@ -20,6 +20,7 @@ import io.github.deaddirections.detect.LayerNormGaugeDetector;
 import io.github.deaddirections.detect.Layers;
 import io.github.deaddirections.detect.LogitShiftGaugeDetector;
 import io.github.deaddirections.detect.NodeDeathDetector;
+import io.github.deaddirections.detect.OutputNullDetector;
 import io.github.deaddirections.detect.ReducedRankDetector;
 import io.github.deaddirections.detect.RescalingGaugeDetector;
 import io.github.deaddirections.fisher.DirectionalCurve;
@@ -80,7 +81,7 @@ public final class DeadDirectionReader {
         return List.of(new DeepLinearChainDetector(), new ReducedRankDetector(), new NodeDeathDetector(), new DuplicateUnitDetector(),
                 new RescalingGaugeDetector(), new LogitShiftGaugeDetector(), new LayerNormGaugeDetector(),
                 new BatchNormGaugeDetector(), new AttentionGaugeDetector(), new ActivationNullDetector(),
-                new FisherNullDetector());
+                new OutputNullDetector(), new FisherNullDetector());
     }
 
     public ReadConfig config() {

@@ -47,7 +47,8 @@ public final class ConstructedCells {
     public static List<String> names() {
         return List.of("regular-linear", "collinear-input", "tanh-node-death", "relu-rescaling", "softmax-logit-shift",
                 "deep-linear-chain-3", "reduced-rank-3-3-2-1", "conv-channel-death", "duplicate-unit",
-                "layernorm", "batchnorm", "self-attention");
+                "layernorm", "batchnorm", "self-attention", "outgoing-dead-unit", "conv-constant-channel",
+                "conv-constant-channel-padded", "prelu-rescaling");
     }
 
     public static Cell byName(String name, long seed) {
@@ -64,6 +65,10 @@ public final class ConstructedCells {
             case "layernorm" -> ConstructedCells::layerNorm;
             case "batchnorm" -> ConstructedCells::batchNorm;
             case "self-attention" -> ConstructedCells::selfAttention;
+            case "outgoing-dead-unit" -> ConstructedCells::outgoingDeadUnit;
+            case "conv-constant-channel" -> s -> convConstantChannel(s, 0);
+            case "conv-constant-channel-padded" -> s -> convConstantChannel(s, 1);
+            case "prelu-rescaling" -> ConstructedCells::preluRescaling;
             default -> throw new IllegalArgumentException("no cell named '" + name + "'; cells are " + names());
         };
         return f.apply(seed);
@@ -276,6 +281,77 @@ public final class ConstructedCells {
         set(net, 0, "Wo", gaussian(rnd, 2 * 2, 4));
         INDArray probe = gaussian(rnd, PROBE_SAMPLES, 3 * ATTENTION_TOKENS).reshape(PROBE_SAMPLES, 3, ATTENTION_TOKENS);
         return new Cell("self-attention", net, probe, new Prediction(52, 36, 16, List.of(), 18, 1, 1));
+    }
+
+    /**
+     * Dense(3 -> 4, tanh) -> Output(4 -> 1, identity, MSE); unit 3's outgoing weight is 0, its incoming
+     * weights and bias live (docs/CELLS-MORE.md): the network does not see z_3, so its d_in + 1 = 4
+     * incoming directions are output-null (K-FAC G side) lifts, flat to all orders; rank 17, lambda = 17/2.
+     */
+    public static Cell outgoingDeadUnit(long seed) {
+        Random rnd = new Random(seed);
+        MultiLayerNetwork net = oneHiddenLayer(seed, Activation.TANH);
+        INDArray w2 = gaussian(rnd, 4, 1);
+        set(net, 0, "W", gaussian(rnd, 3, 4));
+        set(net, 0, "b", gaussian(rnd, 1, 4));
+        w2.putScalar(3, 0, 0.0);
+        set(net, 1, "W", w2);
+        set(net, 1, "b", gaussian(rnd, 1, 1));
+        return new Cell("outgoing-dead-unit", net, probe(rnd, 3), new Prediction(21, 17, 4, List.of(), 17, 2, 1));
+    }
+
+    /**
+     * Convolution(2 -> 3 channels, 3x3, tanh, Truncate, padding p) on 6x6 -> global average pooling ->
+     * Output(3 -> 1, identity, MSE); input channel 1 is the constant 1 (docs/CELLS-MORE.md). Without
+     * padding every patch sees 1 in its 9 constant-channel entries, the bias column's value: patch
+     * nullity 9, so 9 x 3 = 27 activation-null directions, rank 34, lambda = 17. With padding 1 the
+     * border patches read zeros: only (centre entry - bias) stays null, 3 directions, rank 58, lambda = 29.
+     */
+    public static Cell convConstantChannel(long seed, int padding) {
+        Random rnd = new Random(seed);
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(seed).dataType(DataType.DOUBLE).list()
+                .layer(new ConvolutionLayer.Builder(3, 3).nIn(2).nOut(3).stride(1, 1).padding(padding, padding)
+                        .convolutionMode(ConvolutionMode.Truncate).activation(Activation.TANH).build())
+                .layer(new GlobalPoolingLayer.Builder(PoolingType.AVG).build())
+                .layer(new OutputLayer.Builder(LossFunction.MSE).nIn(3).nOut(1).activation(Activation.IDENTITY).build())
+                .setInputType(InputType.convolutional(6, 6, 2))
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        // Kernels scaled by 1/3 keep tanh in its curved range (9 + 9 inputs per position).
+        set(net, 0, "W", gaussian(rnd, 3 * 18, 1).muli(1.0 / 3).reshape(3, 2, 3, 3));
+        set(net, 0, "b", gaussian(rnd, 1, 3));
+        set(net, 2, "W", gaussian(rnd, 3, 1));
+        set(net, 2, "b", gaussian(rnd, 1, 1));
+        INDArray probe = Nd4j.ones(DataType.DOUBLE, PROBE_SAMPLES, 2, 6, 6);
+        probe.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.point(0))
+                .assign(gaussian(rnd, PROBE_SAMPLES, 36).reshape(PROBE_SAMPLES, 6, 6));
+        Prediction prediction = padding == 0 ? new Prediction(61, 34, 27, List.of(), 17, 1, 1)
+                : new Prediction(61, 58, 3, List.of(), 29, 1, 1);
+        return new Cell(padding == 0 ? "conv-constant-channel" : "conv-constant-channel-padded", net, probe, prediction);
+    }
+
+    /**
+     * Dense(3 -> 4, identity) -> PReLU(alpha per unit) -> Output(4 -> 2, identity, MSE)
+     * (docs/CELLS-MORE.md): PReLU is positively homogeneous for any alpha, so each unit carries the
+     * curved rescaling orbit (w, b, A_j) -> (c w, c b, A_j / c): 4 flat directions; the alphas are live
+     * (small biases keep every unit's sign changing on the probe). Two outputs, because with one the
+     * linear parts {@code alpha_j z_j} of 4 units over 3 inputs are redundant (a fifth flat direction,
+     * see CELLS-MORE). P = 30, rank 26, lambda = 13.
+     */
+    public static Cell preluRescaling(long seed) {
+        Random rnd = new Random(seed);
+        MultiLayerNetwork net = build(seed,
+                new DenseLayer.Builder().nIn(3).nOut(4).activation(Activation.IDENTITY).build(),
+                new org.deeplearning4j.nn.conf.layers.PReLULayer.Builder().inputShape(4).build(),
+                new OutputLayer.Builder(LossFunction.MSE).nIn(4).nOut(2).activation(Activation.IDENTITY).build());
+        set(net, 0, "W", gaussian(rnd, 3, 4));
+        set(net, 0, "b", gaussian(rnd, 1, 4).muli(0.25));
+        // Slopes near 0.3: away from 1 (a linear unit would add GL gauges) and from 0 (a plain ReLU).
+        set(net, 1, "W", gaussian(rnd, 1, 4).muli(0.05).addi(0.3));
+        set(net, 2, "W", gaussian(rnd, 4, 2));
+        set(net, 2, "b", gaussian(rnd, 1, 2));
+        return new Cell("prelu-rescaling", net, probe(rnd, 3), new Prediction(30, 26, 4, List.of(), 13, 1, 1));
     }
 
     /** Dense(3 -> 4, activation) -> Output(4 -> 1, identity, MSE): the shape of several cells. */

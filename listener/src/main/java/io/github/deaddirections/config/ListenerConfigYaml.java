@@ -155,6 +155,10 @@ public final class ListenerConfigYaml {
         intSetting(m, "gaugeTestExtraPoints", ReadConfig.Builder::gaugeTestExtraPoints);
         doubleSetting(m, "deadWeightTolerance", ReadConfig.Builder::deadWeightTolerance);
         doubleSetting(m, "activationNullTolerance", ReadConfig.Builder::activationNullTolerance);
+        doubleSetting(m, "outputNullTolerance", ReadConfig.Builder::outputNullTolerance);
+        intSetting(m, "outputNullMaxWidth", ReadConfig.Builder::outputNullMaxWidth);
+        m.put("read.activationNullMaxCells",
+                (d, n) -> d.builder.read().activationNullMaxCells(whole("read.activationNullMaxCells", n)));
         m.put("read.gaussianFallback", (d, n) -> d.builder.read().gaussianFallback(bool("read.gaussianFallback", n)));
         doubleSetting(m, "gaussianVariance", ReadConfig.Builder::gaussianVariance);
         m.put("read.seed", (d, n) -> d.builder.read().seed(whole("read.seed", n)));

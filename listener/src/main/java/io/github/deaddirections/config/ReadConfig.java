@@ -29,6 +29,9 @@ public final class ReadConfig {
     private final int gaugeTestExtraPoints;
     private final double deadWeightTolerance;
     private final double activationNullTolerance;
+    private final long activationNullMaxCells;
+    private final double outputNullTolerance;
+    private final int outputNullMaxWidth;
     private final boolean gaussianFallback;
     private final double gaussianVariance;
     private final long seed;
@@ -60,6 +63,9 @@ public final class ReadConfig {
         this.gaugeTestExtraPoints = b.gaugeTestExtraPoints;
         this.deadWeightTolerance = b.deadWeightTolerance;
         this.activationNullTolerance = b.activationNullTolerance;
+        this.activationNullMaxCells = b.activationNullMaxCells;
+        this.outputNullTolerance = b.outputNullTolerance;
+        this.outputNullMaxWidth = b.outputNullMaxWidth;
         this.gaussianFallback = b.gaussianFallback;
         this.gaussianVariance = b.gaussianVariance;
         this.seed = b.seed;
@@ -101,6 +107,9 @@ public final class ReadConfig {
         b.gaugeTestExtraPoints = gaugeTestExtraPoints;
         b.deadWeightTolerance = deadWeightTolerance;
         b.activationNullTolerance = activationNullTolerance;
+        b.activationNullMaxCells = activationNullMaxCells;
+        b.outputNullTolerance = outputNullTolerance;
+        b.outputNullMaxWidth = outputNullMaxWidth;
         b.gaussianFallback = gaussianFallback;
         b.gaussianVariance = gaussianVariance;
         b.seed = seed;
@@ -153,6 +162,12 @@ public final class ReadConfig {
     public double deadWeightTolerance() { return deadWeightTolerance; }
     /** Relative singular value below which an activation-matrix direction is null. */
     public double activationNullTolerance() { return activationNullTolerance; }
+    /** Largest activation matrix (rows x columns, doubles) activation-null forms for one layer; bigger layers are skipped with a warning. */
+    public long activationNullMaxCells() { return activationNullMaxCells; }
+    /** Relative singular-value cut of the output-null (K-FAC G side) factor's whitened Jacobian [ours]. */
+    public double outputNullTolerance() { return outputNullTolerance; }
+    /** Widest layer (outputs) output-null reads by stencils without the exact Fisher: 4 partial passes per output [ours]. */
+    public int outputNullMaxWidth() { return outputNullMaxWidth; }
     /** Treat an unsupported loss as Gaussian instead of failing. */
     public boolean gaussianFallback() { return gaussianFallback; }
     /** sigma squared of the Gaussian output (METHOD 1: 1, [ours]). */
@@ -206,6 +221,9 @@ public final class ReadConfig {
         private int gaugeTestExtraPoints = 8;
         private double deadWeightTolerance = 1e-8;
         private double activationNullTolerance = 1e-10;
+        private long activationNullMaxCells = 20_000_000L;
+        private double outputNullTolerance = 1e-7;
+        private int outputNullMaxWidth = 64;
         private boolean gaussianFallback = false;
         private double gaussianVariance = 1.0;
         private long seed = 42L;
@@ -236,6 +254,9 @@ public final class ReadConfig {
         public Builder gaugeTestExtraPoints(int v) { this.gaugeTestExtraPoints = v; return this; }
         public Builder deadWeightTolerance(double v) { this.deadWeightTolerance = v; return this; }
         public Builder activationNullTolerance(double v) { this.activationNullTolerance = v; return this; }
+        public Builder activationNullMaxCells(long v) { this.activationNullMaxCells = v; return this; }
+        public Builder outputNullTolerance(double v) { this.outputNullTolerance = v; return this; }
+        public Builder outputNullMaxWidth(int v) { this.outputNullMaxWidth = v; return this; }
         public Builder gaussianFallback(boolean v) { this.gaussianFallback = v; return this; }
         public Builder gaussianVariance(double v) { this.gaussianVariance = v; return this; }
         public Builder seed(long v) { this.seed = v; return this; }
@@ -272,6 +293,13 @@ public final class ReadConfig {
             atLeast("gaugeTestExtraPoints", gaugeTestExtraPoints, 1);
             open01("deadWeightTolerance", deadWeightTolerance);
             open01("activationNullTolerance", activationNullTolerance);
+            open01("outputNullTolerance", outputNullTolerance);
+            if (outputNullMaxWidth < 0) {
+                throw new ConfigException("outputNullMaxWidth", outputNullMaxWidth + " must not be negative (0 turns the stencils off)");
+            }
+            if (activationNullMaxCells <= 0) {
+                throw new ConfigException("activationNullMaxCells", activationNullMaxCells + " must be positive");
+            }
             positive("gaussianVariance", gaussianVariance);
             atLeast("maxReadsPerStructure", maxReadsPerStructure, 1);
             open01("noiseFloor", noiseFloor);
@@ -321,7 +349,9 @@ public final class ReadConfig {
                 + ", clearDecades=" + clearDecades + ", gaugeTestEpsilon=" + gaugeTestEpsilon
                 + ", gaugeTestLimit=" + gaugeTestLimit + ", gaugeTestTolerance=" + gaugeTestTolerance
                 + ", gaugeTestExtraPoints=" + gaugeTestExtraPoints + ", deadWeightTolerance=" + deadWeightTolerance
-                + ", activationNullTolerance=" + activationNullTolerance + ", gaussianFallback=" + gaussianFallback
+                + ", activationNullTolerance=" + activationNullTolerance
+                + ", activationNullMaxCells=" + activationNullMaxCells + ", outputNullTolerance=" + outputNullTolerance
+                + ", outputNullMaxWidth=" + outputNullMaxWidth + ", gaussianFallback=" + gaussianFallback
                 + ", gaussianVariance=" + gaussianVariance + ", seed=" + seed
                 + ", maxReadsPerStructure=" + maxReadsPerStructure + ", noiseFloor=" + noiseFloor + ", parallelism=" + parallelism
                 + ", gaugeCrossCheck=" + gaugeCrossCheck + ", readComponents=" + readComponents + ", cpuShare=" + cpuShare + "}";

@@ -4,6 +4,7 @@ import io.github.deaddirections.fisher.Path;
 import io.github.deaddirections.snapshot.LayerInfo;
 import io.github.deaddirections.snapshot.ParameterBlock;
 import io.github.deaddirections.snapshot.Snapshot;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.SingularOps_DDRM;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
@@ -15,10 +16,13 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The K-FAC A side (METHOD 4): null right-singular vectors a of a dense layer's input matrix
+ * The K-FAC A side (METHOD 4): null right-singular vectors a of a layer's activation matrix
  * (bias column of ones included). Then {@code Delta W = a (x) g} changes no pre-activation on the
  * probe for any g: exactly flat, a gauge of the probe data (collinear inputs, constant or dead
- * features). {@code nullity x n_out} straight directions per layer.
+ * features). {@code nullity x n_out} straight directions per layer. Dense layers: one row per
+ * sample. Convolutions: one row per (sample, output position), the receptive field
+ * ({@link ConvPatches}); a null a is a kernel change {@code Delta W[c_out] = a} that no output
+ * position sees, for each output channel.
  */
 public final class ActivationNullDetector implements Detector {
 
@@ -33,7 +37,7 @@ public final class ActivationNullDetector implements Detector {
 
     @Override
     public boolean understands(LayerInfo layer) {
-        return Layers.isDense(layer);
+        return Layers.isDense(layer) || Layers.isConvolution(layer);
     }
 
     @Override
@@ -44,39 +48,33 @@ public final class ActivationNullDetector implements Detector {
         List<Candidate> out = new ArrayList<>();
         for (LayerInfo layer : snapshot.layers()) {
             Optional<ParameterBlock> w = Layers.weights(snapshot, layer);
-            if (!Layers.isDense(layer) || w.isEmpty()) {
+            if (!(Layers.isDense(layer) || Layers.isConvolution(layer)) || w.isEmpty()) {
                 continue;
             }
             INDArray input = context.layerInputs().get(layer.name());
-            if (input == null || input.rank() != 2) {
-                continue;
-            }
             // Layer norm adds its bias after normalising: the input the weights see has no bias column.
             Optional<ParameterBlock> b = Layers.hasLayerNorm(layer) ? Optional.empty() : Layers.bias(snapshot, layer);
-            if (context.spectrum().isEmpty() && input.size(0) <= input.size(1) + (b.isPresent() ? 1 : 0)) {
-                // Fewer probe samples than inputs: most null vectors are the probe's, not the layer's.
-                // Without the exact Fisher to account for them, they are left out (a larger probe resolves them).
-                LOG.warn("layer {} has {} inputs but the probe only {} samples: activation-null skipped for it",
-                        layer.name(), input.size(1), input.size(0));
+            Optional<ActivationMatrix> matrix = Layers.isConvolution(layer)
+                    ? convolution(layer, w.get(), input, b.isPresent(), context)
+                    : dense(layer, w.get(), input, b.isPresent(), context);
+            if (matrix.isEmpty()) {
                 continue;
             }
-            List<double[]> nullInputs = nullVectors(io.github.deaddirections.snapshot.ForwardModel.rows(input), b.isPresent(),
-                    context.config().activationNullTolerance());
-            int nIn = (int) w.get().dim(0);
-            int nOut = (int) w.get().dim(1);
+            ActivationMatrix m = matrix.get();
+            List<double[]> nullInputs = nullVectors(m.rows(), b.isPresent(), context.config().activationNullTolerance());
             List<Orbit> orbits = new ArrayList<>();
             for (int v = 0; v < nullInputs.size(); v++) {
                 double[] a = nullInputs.get(v);
-                for (int c = 0; c < nOut; c++) {
-                    int[] coords = new int[nIn + (b.isPresent() ? 1 : 0)];
+                for (int c = 0; c < m.outputs(); c++) {
+                    int[] coords = new int[m.inputs() + (b.isPresent() ? 1 : 0)];
                     double[] values = new double[coords.length];
-                    for (int i = 0; i < nIn; i++) {
-                        coords[i] = w.get().index(i, c);
+                    for (int i = 0; i < m.inputs(); i++) {
+                        coords[i] = m.weight(c, i);
                         values[i] = a[i];
                     }
                     if (b.isPresent()) {
-                        coords[nIn] = b.get().flatIndex()[c];
-                        values[nIn] = a[nIn];
+                        coords[m.inputs()] = b.get().flatIndex()[c];
+                        values[m.inputs()] = a[m.inputs()];
                     }
                     Direction u = Direction.sparse(p, coords, values);
                     orbits.add(new Orbit("input-null" + v + ":out" + c, u, Path.straight(theta, u)));
@@ -87,6 +85,62 @@ public final class ActivationNullDetector implements Detector {
             }
         }
         return out;
+    }
+
+    /**
+     * A layer's activation matrix: rows the inputs its weights see (one per sample, or per sample
+     * and output position), and where weight (output c, input i) sits in theta.
+     */
+    private record ActivationMatrix(double[][] rows, int inputs, int outputs, java.util.function.IntBinaryOperator index) {
+        int weight(int c, int i) {
+            return index.applyAsInt(c, i);
+        }
+    }
+
+    private static Optional<ActivationMatrix> dense(LayerInfo layer, ParameterBlock w, INDArray input, boolean bias,
+                                                    DetectionContext context) {
+        if (input == null || input.rank() != 2) {
+            return Optional.empty();
+        }
+        if (context.spectrum().isEmpty() && input.size(0) <= input.size(1) + (bias ? 1 : 0)) {
+            // Fewer probe samples than inputs: most null vectors are the probe's, not the layer's.
+            // Without the exact Fisher to account for them, they are left out (a larger probe resolves them).
+            LOG.warn("layer {} has {} inputs but the probe only {} samples: activation-null skipped for it",
+                    layer.name(), input.size(1), input.size(0));
+            return Optional.empty();
+        }
+        return Optional.of(new ActivationMatrix(io.github.deaddirections.snapshot.ForwardModel.rows(input), (int) w.dim(0),
+                (int) w.dim(1), (c, i) -> w.index(i, c)));
+    }
+
+    /** im2col rows of a convolution's input; W is [nOut, nIn, kH, kW] and output channel c reads W[c] flattened. */
+    private static Optional<ActivationMatrix> convolution(LayerInfo layer, ParameterBlock w, INDArray input, boolean bias,
+                                                          DetectionContext context) {
+        StringBuilder whyNot = new StringBuilder();
+        Optional<ConvPatches> patches = ConvPatches.of((ConvolutionLayer) layer.conf(), whyNot);
+        if (patches.isEmpty()) {
+            LOG.debug("layer {}: activation-null skipped, {}", layer.name(), whyNot);
+            return Optional.empty();
+        }
+        if (input == null || input.rank() != 4 || w.shape().length != 4 || input.size(1) != w.dim(1)) {
+            LOG.debug("layer {}: activation-null skipped, input is not NCHW with {} channels", layer.name(), w.dim(1));
+            return Optional.empty();
+        }
+        long cells = patches.get().cells(input, bias);
+        if (cells > context.config().activationNullMaxCells()) {
+            LOG.warn("layer {}: its patch matrix would hold {} doubles, above activationNullMaxCells = {}; activation-null"
+                    + " skipped for it", layer.name(), cells, context.config().activationNullMaxCells());
+            return Optional.empty();
+        }
+        double[][] rows = patches.get().rows(input);
+        int kernel = (int) (w.dim(1) * w.dim(2) * w.dim(3));
+        if (context.spectrum().isEmpty() && rows.length <= kernel + (bias ? 1 : 0)) {
+            LOG.warn("layer {} has {} patch entries but the probe only {} patches: activation-null skipped for it",
+                    layer.name(), kernel, rows.length);
+            return Optional.empty();
+        }
+        int[] flat = w.flatIndex();
+        return Optional.of(new ActivationMatrix(rows, kernel, (int) w.dim(0), (c, i) -> flat[c * kernel + i]));
     }
 
     /** Unit null vectors of [A | 1] (or A), by SVD with a relative singular-value tolerance. */
@@ -102,9 +156,32 @@ public final class ActivationNullDetector implements Detector {
                 m.unsafe_set(x, d - 1, 1.0);
             }
         }
-        SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(n, d, false, true, false);
+        return rightNullVectors(m, tolerance);
+    }
+
+    /** Unit right-singular vectors of m whose singular value is at most tolerance times the largest (m is overwritten). */
+    static List<double[]> rightNullVectors(DMatrixRMaj m, double tolerance) {
+        return rightNullVectors(m, tolerance, 0.0);
+    }
+
+    /**
+     * Unit right-singular vectors of m whose singular value is at most {@code relative} times the
+     * largest or at most {@code absolute} (m is overwritten; a matrix without rows has them all).
+     */
+    static List<double[]> rightNullVectors(DMatrixRMaj m, double relative, double absolute) {
+        int d = m.numCols;
+        if (m.numRows == 0) {
+            List<double[]> all = new ArrayList<>();
+            for (int i = 0; i < d; i++) {
+                double[] e = new double[d];
+                e[i] = 1.0;
+                all.add(e);
+            }
+            return all;
+        }
+        SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(m.numRows, d, false, true, false);
         if (!svd.decompose(m)) {
-            throw new IllegalStateException("SVD of a layer's input matrix did not converge");
+            throw new IllegalStateException("SVD of a " + m.numRows + " x " + d + " matrix did not converge");
         }
         DMatrixRMaj s = svd.getW(null);
         DMatrixRMaj v = svd.getV(null, true);
@@ -113,7 +190,7 @@ public final class ActivationNullDetector implements Detector {
         List<double[]> out = new ArrayList<>();
         for (int i = 0; i < d; i++) {
             double sv = i < Math.min(s.numRows, s.numCols) ? s.get(i, i) : 0;
-            if (sv <= tolerance * max) {
+            if (sv <= relative * max || sv <= absolute) {
                 double[] row = new double[d];
                 System.arraycopy(v.data, i * d, row, 0, d);
                 out.add(row);

@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PReLULayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationCube;
@@ -47,6 +48,15 @@ public final class Layers {
      */
     public static boolean isPlainDense(LayerInfo layer) {
         return isDense(layer) && !hasLayerNorm(layer);
+    }
+
+    /**
+     * DL4J's PReLU layer: {@code y = z} for z > 0, {@code alpha z} otherwise, elementwise, alpha a
+     * parameter ("W", shaped like its input unless axes are shared). Positively homogeneous in z for
+     * any alpha, so a Dense(identity) before it carries the rescaling gauge.
+     */
+    public static boolean isPRelu(LayerInfo layer) {
+        return layer.conf() instanceof PReLULayer;
     }
 
     public static boolean isBatchNorm(LayerInfo layer) {

@@ -7,7 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The rescaling gauge of positively homogeneous units (ReLU, LeakyReLU; METHOD 4):
+ * The rescaling gauge of positively homogeneous units (ReLU, LeakyReLU, and a Dense(identity)
+ * read through DL4J's PReLU layer, whose alpha the orbit leaves alone; METHOD 4):
  * {@code (w, b, a) -> (alpha w, alpha b, a / alpha)} leaves the network unchanged for every
  * alpha > 0. One curved flat direction per unit; the orbit is read as
  * {@code alpha = exp(t / |g|)}, where g = (w, b, -a) is the generator, so the path has speed 1.
@@ -23,7 +24,7 @@ public final class RescalingGaugeDetector implements Detector {
 
     @Override
     public boolean understands(LayerInfo layer) {
-        return Layers.isPlainDense(layer) || Layers.isConvolution(layer);
+        return Layers.isPlainDense(layer) || Layers.isConvolution(layer) || Layers.isPRelu(layer);
     }
 
     @Override
@@ -32,12 +33,15 @@ public final class RescalingGaugeDetector implements Detector {
         double[] theta = snapshot.parametersView();
         List<Candidate> out = new ArrayList<>();
         for (LayerInfo layer : snapshot.layers()) {
-            if (layer.isOutput() || !layer.activation().map(Layers::isPositivelyHomogeneous).orElse(false)) {
+            if (layer.isOutput()) {
                 continue;
             }
+            // Homogeneous through its own activation, or an identity unit through a PReLU layer.
+            List<Unit> units = layer.activation().map(Layers::isPositivelyHomogeneous).orElse(false)
+                    ? Unit.of(snapshot, layer) : Unit.throughPRelu(snapshot, layer);
             List<Orbit> orbits = new ArrayList<>();
             String consumer = null;
-            for (Unit unit : Unit.of(snapshot, layer)) {
+            for (Unit unit : units) {
                 consumer = unit.consumer().name();
                 // A dead unit has nothing to rescale.
                 Rescaling.orbit("orbit:unit" + unit.index(), theta, unit.incoming(), unit.outgoing()).ifPresent(orbits::add);

@@ -98,4 +98,43 @@ public record Unit(LayerInfo layer, int index, int[] weights, int bias, int[] ou
         }
         return units;
     }
+
+    /**
+     * The units of a Dense(identity) layer read through a PReLU layer by a dense layer
+     * ({@code z -> prelu(z) -> W_next}): each unit's incoming column and bias, and the row of
+     * W_next that reads its PReLU output. The PReLU's own alpha is not part of the unit. Empty for
+     * any other arrangement.
+     */
+    public static List<Unit> throughPRelu(Snapshot snapshot, LayerInfo layer) {
+        Optional<ParameterBlock> w = Layers.weights(snapshot, layer);
+        Optional<LayerInfo> prelu = Layers.consumer(snapshot, layer);
+        if (!Layers.isPlainDense(layer) || !Layers.isIdentity(layer) || w.isEmpty() || prelu.isEmpty()
+                || !Layers.isPRelu(prelu.get())) {
+            return List.of();
+        }
+        Optional<LayerInfo> reader = Layers.consumer(snapshot, prelu.get());
+        if (reader.isEmpty() || !Layers.isDense(reader.get()) || reader.get().preProcessor() != null
+                || !prelu.get().name().equals(reader.get().input())) {
+            return List.of();
+        }
+        Optional<ParameterBlock> wNext = Layers.weights(snapshot, reader.get());
+        ParameterBlock in = w.get();
+        if (wNext.isEmpty() || wNext.get().dim(0) != in.dim(1)) {
+            return List.of();
+        }
+        int[] biasIdx = Layers.bias(snapshot, layer).map(ParameterBlock::flatIndex).orElse(null);
+        List<Unit> units = new ArrayList<>();
+        for (int j = 0; j < in.dim(1); j++) {
+            int[] inc = new int[(int) in.dim(0)];
+            for (int i = 0; i < inc.length; i++) {
+                inc[i] = in.index(i, j);
+            }
+            int[] og = new int[(int) wNext.get().dim(1)];
+            for (int k = 0; k < og.length; k++) {
+                og[k] = wNext.get().index(j, k);
+            }
+            units.add(new Unit(layer, j, inc, biasIdx == null ? -1 : biasIdx[j], og, reader.get()));
+        }
+        return units;
+    }
 }

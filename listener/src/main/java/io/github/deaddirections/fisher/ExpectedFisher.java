@@ -93,36 +93,70 @@ public final class ExpectedFisher {
                     + " outputs is too large to hold; lower the probe size or the fisher-null limit");
         }
         DMatrixRMaj g = new DMatrixRMaj(n * c, p);
-        double rootN = Math.sqrt(n);
-        double[][] whiten = new double[n][c];
-        for (int x = 0; x < n; x++) {
-            for (int k = 0; k < c; k++) {
-                whiten[x][k] = distribution.whitening(p0[x][k]) / rootN;
-            }
-        }
+        double[][] whiten = whitening(p0);
         for (int i = 0; i < p; i++) {
-            double[][] column = axisDerivative(theta, i, relativeStep * scale[i], sameBelow ? firstLayer[i] : 0);
-            for (int x = 0; x < n; x++) {
-                for (int k = 0; k < c; k++) {
-                    g.unsafe_set(x * c + k, i, whiten[x][k] * column[x][k]);
-                }
-            }
+            double[][] column = derivative(theta, new int[]{i}, new double[]{1.0}, relativeStep * scale[i],
+                    sameBelow ? firstLayer[i] : 0);
+            setColumn(g, i, whiten, column);
         }
         return g;
     }
 
-    private double[][] axisDerivative(double[] theta, int i, double h, int from) {
+    /**
+     * The whitened Jacobian restricted to a few directions, {@code G[(x,c), j] = sqrt(w_c) d p_c(x)/du_j / sqrt(N)}:
+     * the Fisher block of their span is its Gram matrix. One 5-point stencil per direction, each
+     * recomputing only from the first layer the direction moves (O(N x outputs x directions) memory).
+     *
+     * @param coordinates the support of each direction (sparse: the fisher package knows no detect.Direction)
+     * @param values      its entries
+     * @param steps       stencil step per direction
+     */
+    public DMatrixRMaj whitenedColumns(double[] theta, int[][] coordinates, double[][] values, double[] steps) {
+        boolean sameBelow = java.util.Arrays.equals(theta, model.anchorView());
+        double[][] p0 = model.output(theta);
+        int n = p0.length;
+        int c = p0[0].length;
+        double[][] whiten = whitening(p0);
+        DMatrixRMaj g = new DMatrixRMaj(n * c, coordinates.length);
+        for (int j = 0; j < coordinates.length; j++) {
+            int from = Integer.MAX_VALUE;
+            for (int i : coordinates[j]) {
+                from = Math.min(from, firstLayer[i]);
+            }
+            setColumn(g, j, whiten, derivative(theta, coordinates[j], values[j], steps[j],
+                    sameBelow && from != Integer.MAX_VALUE ? from : 0));
+        }
+        return g;
+    }
+
+    private double[][] whitening(double[][] p0) {
+        double rootN = Math.sqrt(p0.length);
+        double[][] whiten = new double[p0.length][p0[0].length];
+        for (int x = 0; x < p0.length; x++) {
+            for (int k = 0; k < p0[x].length; k++) {
+                whiten[x][k] = distribution.whitening(p0[x][k]) / rootN;
+            }
+        }
+        return whiten;
+    }
+
+    private static void setColumn(DMatrixRMaj g, int j, double[][] whiten, double[][] column) {
+        int c = whiten[0].length;
+        for (int x = 0; x < whiten.length; x++) {
+            for (int k = 0; k < c; k++) {
+                g.unsafe_set(x * c + k, j, whiten[x][k] * column[x][k]);
+            }
+        }
+    }
+
+    /** d p / d t along theta + t u at t = 0 by the 5-point stencil, with the kink guard. */
+    private double[][] derivative(double[] theta, int[] coordinates, double[] values, double h, int from) {
         double[][] best = null;
         for (int attempt = 0; attempt <= KINK_RETRIES; attempt++) {
-            double[] x = theta.clone();
-            x[i] = theta[i] + 2 * h;
-            double[][] p2 = model.output(x, from);
-            x[i] = theta[i] + h;
-            double[][] p1 = model.output(x, from);
-            x[i] = theta[i] - h;
-            double[][] m1 = model.output(x, from);
-            x[i] = theta[i] - 2 * h;
-            double[][] m2 = model.output(x, from);
+            double[][] p2 = model.output(moved(theta, coordinates, values, 2 * h), from);
+            double[][] p1 = model.output(moved(theta, coordinates, values, h), from);
+            double[][] m1 = model.output(moved(theta, coordinates, values, -h), from);
+            double[][] m2 = model.output(moved(theta, coordinates, values, -2 * h), from);
             double[][] d = new double[p1.length][p1[0].length];
             boolean kink = false;
             double magnitude = 0;
@@ -150,4 +184,11 @@ public final class ExpectedFisher {
         return best;
     }
 
+    private static double[] moved(double[] theta, int[] coordinates, double[] values, double t) {
+        double[] x = theta.clone();
+        for (int k = 0; k < coordinates.length; k++) {
+            x[coordinates[k]] += t * values[k];
+        }
+        return x;
+    }
 }

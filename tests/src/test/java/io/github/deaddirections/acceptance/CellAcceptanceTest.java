@@ -181,6 +181,74 @@ class CellAcceptanceTest {
         assertGenericGauge(r, 12);
     }
 
+    /**
+     * docs/CELLS-MORE.md: unit 3's outgoing weight is 0, its incoming weights and bias live. Its
+     * d_in + 1 = 4 incoming directions are output-null lifts, flat at every radius; not a symmetry
+     * (a_3 != 0 at nearby points makes them live), so the generic gauge test finds none.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
+    void outgoingDeadUnit(long seed) {
+        DeadDirectionReport r = read(ConstructedCells.outgoingDeadUnit(seed));
+        assertRow(r, 21, 17, 4, 8.5, 1);
+        assertGauges(r, java.util.Map.of("output-null", 4));
+        assertGenericGauge(r, 0);
+    }
+
+    /**
+     * relu-rescaling with unit 3 dead on the whole probe (incoming column halved, bias -10, so
+     * z_3 <= -4.5 on every sample), docs/CELLS-MORE.md: the unit's 4 incoming and 1 outgoing
+     * directions are flat near theta-hat, with the 3 live units' rescaling orbits 8 null dimensions
+     * rank 13. Claimed in precedence order: 4 rescaling orbits (the dead unit's too), the outgoing
+     * weight as the output layer's activation-null (its input column is 0), and the 3 incoming lifts
+     * of output-null (g = e_3) that the dead unit's orbit (w_3, b_3, -a_3) does not already span.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
+    void deadReluUnit(long seed) {
+        Cell cell = deadRelu(seed);
+        DeadDirectionReport r = read(cell);
+        assertRow(r, 21, 13, 8, 6.5, 1);
+        assertGauges(r, java.util.Map.of("rescaling-gauge", 4, "activation-null", 1, "output-null", 3));
+        // Not asserted: the generic gauge test (theory: all 8 persist nearby). Its offset is 0.05 x the
+        // network RMS, which the planted b_3 = -10 inflates to 2.3: seed 1 then finds 7 (8 at 0.02).
+    }
+
+    /** relu-rescaling with unit 3's incoming column halved and its bias at -10: dead on the whole probe. */
+    static Cell deadRelu(long seed) {
+        Cell cell = ConstructedCells.reluRescaling(seed);
+        org.nd4j.linalg.api.ndarray.INDArray w = cell.network().getLayer(0).getParam("W");
+        w.putColumn(3, w.getColumn(3).mul(0.5));
+        cell.network().getLayer(0).getParam("b").putScalar(3, -10.0);
+        double[] z = cell.probe().mmul(w.getColumn(3).reshape(3, 1)).toDoubleVector();
+        for (double v : z) {
+            assertTrue(v - 10.0 < -4.5, "unit 3 is dead with a margin on every probe sample");
+        }
+        return cell;
+    }
+
+    /** docs/CELLS-MORE.md: a constant input channel, 9 null patch vectors x 3 output channels (1 x 3 with padding 1). */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
+    void convConstantChannel(long seed) {
+        DeadDirectionReport r = read(ConstructedCells.convConstantChannel(seed, 0));
+        assertRow(r, 61, 34, 27, 17.0, 1);
+        assertGauges(r, java.util.Map.of("activation-null", 27));
+        DeadDirectionReport padded = read(ConstructedCells.convConstantChannel(seed, 1));
+        assertRow(padded, 61, 58, 3, 29.0, 1);
+        assertGauges(padded, java.util.Map.of("activation-null", 3));
+    }
+
+    /** docs/CELLS-MORE.md: Dense(identity) -> PReLU -> Output, one curved rescaling orbit per unit. */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
+    void preluRescaling(long seed) {
+        DeadDirectionReport r = read(ConstructedCells.preluRescaling(seed));
+        assertRow(r, 30, 26, 4, 13.0, 1);
+        assertGauges(r, java.util.Map.of("rescaling-gauge", 4));
+        assertGenericGauge(r, 4);
+    }
+
     /** Every flat structure is one of the named mechanisms, with the predicted dimension. */
     private static void assertGauges(DeadDirectionReport r, java.util.Map<String, Integer> expected) {
         java.util.Map<String, Integer> found = new java.util.TreeMap<>();

@@ -23,12 +23,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class IndependentRankTest {
 
     @ParameterizedTest
-    @CsvSource({"tanh-node-death, 16", "relu-rescaling, 17", "duplicate-unit, 16"})
+    @CsvSource({"tanh-node-death, 16", "relu-rescaling, 17", "duplicate-unit, 16", "outgoing-dead-unit, 17"})
     void closedFormJacobianHasThePredictedRank(String name, int rank) {
         for (long seed = 1; seed <= 3; seed++) {
             Cell cell = ConstructedCells.byName(name, seed);
             assertEquals(rank, jacobianRank(cell.network(), cell.probe(), name.startsWith("relu")), name + " seed " + seed);
         }
+    }
+
+    /** relu-rescaling with unit 3 dead on the probe (CellAcceptanceTest#deadRelu): 21 - 4 - 4 = 13 by the closed form. */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
+    void deadReluUnitHasThePredictedRank(long seed) {
+        Cell cell = CellAcceptanceTest.deadRelu(seed);
+        assertEquals(13, jacobianRank(cell.network(), cell.probe(), true), "seed " + seed);
     }
 
     /**
@@ -43,25 +51,166 @@ class IndependentRankTest {
         for (long seed = 1; seed <= 3; seed++) {
             Cell cell = ConstructedCells.byName(name, seed);
             HandModel model = name.equals("layernorm") ? new LayerNormModel(cell.network()) : new BatchNormModel(cell.network());
-            double[][] x = cell.probe().toDoubleMatrix();
-            double[][] dl4j = cell.network().output(cell.probe(), false).toDoubleMatrix();
-            for (int s = 0; s < x.length; s++) {
-                double[] mine = model.output(model.theta(), x[s]);
-                for (int o = 0; o < mine.length; o++) {
-                    assertEquals(dl4j[s][o], mine[o], 1e-12, name + ": hand forward pass = DL4J's");
+            assertHandRank(name + " seed " + seed, cell, model, rank, 1e-5);
+        }
+    }
+
+    /**
+     * Checks the hand-written forward pass against DL4J's output (1e-12), then asserts the rank of its
+     * finite-difference Jacobian: singular values above 1e-8 of the largest, the last live one above
+     * {@code liveFloor} and the first null one at the finite-difference floor (below 1e-10).
+     */
+    private static void assertHandRank(String what, Cell cell, HandModel model, int rank, double liveFloor) {
+        double[][] x = cell.probe().reshape(cell.probe().size(0), cell.probe().length() / cell.probe().size(0))
+                .toDoubleMatrix();
+        double[][] dl4j = cell.network().output(cell.probe(), false).toDoubleMatrix();
+        for (int s = 0; s < x.length; s++) {
+            double[] mine = model.output(model.theta(), x[s]);
+            for (int o = 0; o < mine.length; o++) {
+                assertEquals(dl4j[s][o], mine[o], 1e-12, what + ": hand forward pass = DL4J's");
+            }
+        }
+        double[] sv = finiteDifferenceSingularValues(model, x);
+        int r = 0;
+        while (r < sv.length && sv[r] > 1e-8 * sv[0]) {
+            r++;
+        }
+        System.out.printf("%s: P = %d, singular values around the cut %.3e | %.3e (relative)%n", what, sv.length,
+                sv[r - 1] / sv[0], r < sv.length ? sv[r] / sv[0] : 0.0);
+        assertEquals(rank, r, what);
+        assertTrue(sv[r - 1] / sv[0] > liveFloor, "live directions well above the cut");
+        assertTrue(r == sv.length || sv[r] / sv[0] < 1e-10, "flat directions at the finite-difference floor");
+    }
+
+    /**
+     * The K-FAC cells (docs/CELLS-MORE.md) written out in plain Java (checked against DL4J's output),
+     * 5-point finite-difference Jacobian over every parameter, rank by commons-math's SVD:
+     * conv-constant-channel 61 - 27 = 34 and its padded twin 61 - 3 = 58.
+     */
+    @ParameterizedTest
+    @CsvSource({"conv-constant-channel, 34", "conv-constant-channel-padded, 58"})
+    void convCellsHaveThePredictedRank(String name, int rank) {
+        for (long seed = 1; seed <= 3; seed++) {
+            Cell cell = ConstructedCells.byName(name, seed);
+            HandModel model = new ConvModel(cell.network(), name.endsWith("padded") ? 1 : 0);
+            assertHandRank(name + " seed " + seed, cell, model, rank, 1e-6);
+        }
+    }
+
+    /**
+     * z[c, y, x] = b[c] + sum W[c, i, ky, kx] in[i, y + ky - p, x + kx - p] (zero outside), 3 channels
+     * of 3x3 kernels over 2 x 6 x 6 inputs; out = sum_c W2[c] mean_yx tanh(z[c]) + b2.
+     */
+    private record ConvModel(double[] theta, int pad) implements HandModel {
+        ConvModel(MultiLayerNetwork net, int pad) {
+            this(concat(net.getLayer(0).getParam("W"), net.getLayer(0).getParam("b"), net.getLayer(2).getParam("W"),
+                    net.getLayer(2).getParam("b")), pad);
+        }
+
+        @Override
+        public double[] output(double[] t, double[] x) {
+            int out = 6 + 2 * pad - 2;
+            double f = t[54 + 3 + 3];
+            for (int c = 0; c < 3; c++) {
+                double pooled = 0;
+                for (int y = 0; y < out; y++) {
+                    for (int xx = 0; xx < out; xx++) {
+                        double z = t[54 + c];
+                        for (int i = 0; i < 2; i++) {
+                            for (int ky = 0; ky < 3; ky++) {
+                                for (int kx = 0; kx < 3; kx++) {
+                                    int iy = y + ky - pad;
+                                    int ix = xx + kx - pad;
+                                    if (iy >= 0 && iy < 6 && ix >= 0 && ix < 6) {
+                                        z += t[((c * 2 + i) * 3 + ky) * 3 + kx] * x[(i * 6 + iy) * 6 + ix];
+                                    }
+                                }
+                            }
+                        }
+                        pooled += Math.tanh(z) / (out * out);
+                    }
+                }
+                f += t[57 + c] * pooled;
+            }
+            return new double[]{f};
+        }
+    }
+
+    /**
+     * prelu-rescaling (docs/CELLS-MORE.md): the Jacobian of {@code f_k = sum_j A_jk prelu(z_j; alpha_j) + c_k},
+     * {@code z = x W + b}, written out in closed form (no stencil, so no kink error), checked against
+     * DL4J's output, rank by commons-math's SVD: 30 - 4 rescaling orbits = 26. With one output the
+     * rank is 25 - 5 = 20: the linear parts make a fifth flat direction (asserted too).
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
+    void preluJacobianHasThePredictedRank(long seed) {
+        Cell cell = ConstructedCells.preluRescaling(seed);
+        assertEquals(26, preluRank(cell.network(), cell.probe(), 2), "two outputs, seed " + seed);
+        MultiLayerNetwork single = new MultiLayerNetwork(new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder()
+                .dataType(org.nd4j.linalg.api.buffer.DataType.DOUBLE).list()
+                .layer(new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nIn(3).nOut(4)
+                        .activation(org.nd4j.linalg.activations.Activation.IDENTITY).build())
+                .layer(new org.deeplearning4j.nn.conf.layers.PReLULayer.Builder().inputShape(4).build())
+                .layer(new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder(
+                        org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MSE).nIn(4).nOut(1)
+                        .activation(org.nd4j.linalg.activations.Activation.IDENTITY).build())
+                .build());
+        single.init();
+        for (String key : new String[]{"W", "b"}) {
+            single.getLayer(0).getParam(key).assign(cell.network().getLayer(0).getParam(key));
+        }
+        single.getLayer(1).getParam("W").assign(cell.network().getLayer(1).getParam("W"));
+        single.getLayer(2).getParam("W").assign(cell.network().getLayer(2).getParam("W").getColumn(0).reshape(4, 1));
+        single.getLayer(2).getParam("b").assign(cell.network().getLayer(2).getParam("b").getDouble(0));
+        assertEquals(20, preluRank(single, cell.probe(), 1), "one output, seed " + seed);
+    }
+
+    private static int preluRank(MultiLayerNetwork net, INDArray probe, int outputs) {
+        double[][] w = net.getLayer(0).getParam("W").toDoubleMatrix();
+        double[] b = net.getLayer(0).getParam("b").toDoubleVector();
+        double[] alpha = net.getLayer(1).getParam("W").toDoubleVector();
+        double[][] a = net.getLayer(2).getParam("W").reshape(4, outputs).toDoubleMatrix();
+        double[] c = net.getLayer(2).getParam("b").toDoubleVector();
+        double[][] x = probe.toDoubleMatrix();
+        double[][] dl4j = net.output(probe, false).toDoubleMatrix();
+        int d = 3;
+        int h = 4;
+        int p = d * h + h + h + h * outputs + outputs;
+        double[][] j = new double[x.length * outputs][p];
+        for (int s = 0; s < x.length; s++) {
+            double[] f = c.clone();
+            for (int u = 0; u < h; u++) {
+                double z = b[u];
+                for (int i = 0; i < d; i++) {
+                    z += x[s][i] * w[i][u];
+                }
+                double y = z > 0 ? z : alpha[u] * z;
+                double slope = z > 0 ? 1 : alpha[u];
+                for (int k = 0; k < outputs; k++) {
+                    int row = s * outputs + k;
+                    f[k] += a[u][k] * y;
+                    for (int i = 0; i < d; i++) {
+                        j[row][i * h + u] = a[u][k] * slope * x[s][i];
+                    }
+                    j[row][d * h + u] = a[u][k] * slope;
+                    j[row][d * h + h + u] = a[u][k] * Math.min(z, 0);
+                    j[row][d * h + 2 * h + u * outputs + k] = y;
+                    j[row][p - outputs + k] = 1.0;
                 }
             }
-            double[] sv = finiteDifferenceSingularValues(model, x);
-            int r = 0;
-            while (r < sv.length && sv[r] > 1e-8 * sv[0]) {
-                r++;
+            for (int k = 0; k < outputs; k++) {
+                assertEquals(dl4j[s][k], f[k], 1e-12, "closed form = DL4J's output");
             }
-            System.out.printf("%s seed %d: P = %d, singular values around the cut %.3e | %.3e (relative)%n", name, seed,
-                    sv.length, sv[r - 1] / sv[0], r < sv.length ? sv[r] / sv[0] : 0.0);
-            assertEquals(rank, r, name + " seed " + seed);
-            assertTrue(sv[r - 1] / sv[0] > 1e-5, "live directions well above the cut");
-            assertTrue(r == sv.length || sv[r] / sv[0] < 1e-10, "flat directions at the finite-difference floor");
         }
+        double[] sv = new SingularValueDecomposition(new Array2DRowRealMatrix(j, false)).getSingularValues();
+        int r = 0;
+        while (r < sv.length && sv[r] > 1e-9 * sv[0]) {
+            r++;
+        }
+        System.out.printf("prelu, %d output(s): P = %d, singular values around the cut %.3e | %.3e (relative)%n", outputs,
+                p, sv[r - 1] / sv[0], r < sv.length ? sv[r] / sv[0] : 0.0);
+        return r;
     }
 
     /** A network written out by hand: its parameters (in any order) and its output at one input. */

@@ -1,0 +1,164 @@
+package io.github.deaddirections.detect;
+
+import io.github.deaddirections.fisher.Path;
+import io.github.deaddirections.snapshot.LayerInfo;
+import io.github.deaddirections.snapshot.ParameterBlock;
+import io.github.deaddirections.snapshot.Snapshot;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The K-FAC G side (METHOD 4): null vectors g of a layer's output-gradient factor
+ * {@code G = E_x sum_o (df_o/dz)(df_o/dz)'} (z the pre-activation, f the whitened outputs of the
+ * exact Fisher). With a bias, {@code df/db_j = df/dz_j}, so G is exactly the Fisher block of the
+ * bias vector ({@link FisherBlock}: from the exact spectrum when there is one, else d_out stencil
+ * columns from the layer on, at most {@code outputNullMaxWidth} of them; never a P x P matrix).
+ *
+ * <p>Why a null g makes every lift {@code Delta W = a (x) g} first-order flat (dense): along it z
+ * moves by {@code t (a . x~) g}, so {@code df = t (a . x~) g . df/dz = 0} for every probe sample.
+ * To all orders when f does not see z along g at all near theta-hat (a unit with zero outgoing
+ * weights, a ReLU unit dead on the whole probe, the softmax logit shift); only to first order when
+ * the cancellation is of gradients, not of the function (two duplicate units: the second order
+ * sees phi''). The straight read decides: a flat lift is claimed as a gauge of the data; a lift of
+ * order k is not counted here (the exact path's residual reads it, and the blocks that own such
+ * loci - node death, duplicate units - are claimed before, so nothing is counted twice).
+ *
+ * <p>Convolutions: the bias block is {@code sum_pos} of the per-position gradients, so a null g
+ * guarantees only the bias lift; the kernel lifts are kept where their own whitened Jacobian
+ * vanishes (one more stencil per kernel entry and null g). Layers without a bias are skipped.
+ */
+public final class OutputNullDetector implements Detector {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OutputNullDetector.class);
+
+    public static final String MECHANISM = "output-null";
+
+    @Override
+    public String mechanism() {
+        return MECHANISM;
+    }
+
+    @Override
+    public boolean understands(LayerInfo layer) {
+        return Layers.isPlainDense(layer) || Layers.isConvolution(layer);
+    }
+
+    @Override
+    public List<Candidate> detect(DetectionContext context) {
+        Snapshot snapshot = context.snapshot();
+        FisherBlock block = new FisherBlock(context);
+        List<Candidate> out = new ArrayList<>();
+        for (LayerInfo layer : snapshot.layers()) {
+            Optional<ParameterBlock> w = Layers.weights(snapshot, layer);
+            if (!understands(layer) || w.isEmpty()) {
+                continue;
+            }
+            Optional<ParameterBlock> b = Layers.bias(snapshot, layer);
+            if (b.isEmpty()) {
+                LOG.debug("layer {} has no bias: its output-gradient factor is not a Fisher block; output-null skipped",
+                        layer.name());
+                continue;
+            }
+            int[] bias = b.get().flatIndex();
+            if (block.needsPasses() && bias.length > context.config().outputNullMaxWidth()) {
+                // 4 partial passes per output unit: bounded so the read's cost stays flat in the width.
+                LOG.debug("layer {} has {} outputs, above outputNullMaxWidth = {}: output-null skipped", layer.name(),
+                        bias.length, context.config().outputNullMaxWidth());
+                continue;
+            }
+            double step = context.config().jacobianStep() * scale(snapshot, layer);
+            List<double[]> nulls = block.nullCombinations(axes(bias), ones(bias.length), step, 0.0);
+            double live = block.lastNorm();
+            for (int v = 0; v < nulls.size(); v++) {
+                List<Orbit> lifts = Layers.isConvolution(layer)
+                        ? convolutionLifts(snapshot, block, w.get(), bias, nulls.get(v), step, v, live)
+                        : denseLifts(snapshot, w.get(), bias, nulls.get(v), v);
+                if (!lifts.isEmpty()) {
+                    out.add(new GaugeCandidate(MECHANISM + ":" + layer.name() + ":g" + v, MECHANISM, List.of(layer.name()),
+                            lifts));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** a (x) g for a = each input axis and the bias: d_in + 1 straight lines. */
+    private static List<Orbit> denseLifts(Snapshot snapshot, ParameterBlock w, int[] bias, double[] g, int v) {
+        int nIn = (int) w.dim(0);
+        List<Orbit> lifts = new ArrayList<>();
+        for (int i = 0; i <= nIn; i++) {
+            int[] coords = new int[bias.length];
+            for (int j = 0; j < bias.length; j++) {
+                coords[j] = i < nIn ? w.index(i, j) : bias[j];
+            }
+            lifts.add(straight(snapshot, "g" + v + (i < nIn ? ":in" + i : ":bias"), coords, g));
+        }
+        return lifts;
+    }
+
+    /**
+     * Kernel lifts {@code Delta W[c] = g_c a} (a over the kernel entries and the bias) whose whitened
+     * Jacobian vanishes: the null space of that Jacobian, kernel + 1 columns.
+     */
+    private static List<Orbit> convolutionLifts(Snapshot snapshot, FisherBlock block, ParameterBlock w, int[] bias,
+                                                double[] g, double step, int v, double live) {
+        int channels = (int) w.dim(0);
+        int kernel = (int) (w.dim(1) * w.dim(2) * w.dim(3));
+        int[] flat = w.flatIndex();
+        int[][] coords = new int[kernel + 1][channels];
+        for (int k = 0; k <= kernel; k++) {
+            for (int c = 0; c < channels; c++) {
+                coords[k][c] = k < kernel ? flat[c * kernel + k] : bias[c];
+            }
+        }
+        double[][] values = new double[kernel + 1][];
+        java.util.Arrays.fill(values, g);
+        List<Orbit> lifts = new ArrayList<>();
+        // Null relative to the layer's bias block: the lifts may all be null, with nothing live to compare.
+        List<double[]> flatLifts = block.nullCombinations(coords, values, step, live);
+        for (int l = 0; l < flatLifts.size(); l++) {
+            double[] a = flatLifts.get(l);
+            int[] support = new int[(kernel + 1) * channels];
+            double[] entries = new double[support.length];
+            for (int k = 0; k <= kernel; k++) {
+                for (int c = 0; c < channels; c++) {
+                    support[k * channels + c] = coords[k][c];
+                    entries[k * channels + c] = a[k] * g[c];
+                }
+            }
+            lifts.add(straight(snapshot, "g" + v + ":lift" + l, support, entries));
+        }
+        return lifts;
+    }
+
+    private static Orbit straight(Snapshot snapshot, String role, int[] coords, double[] values) {
+        Direction u = Direction.sparse(snapshot.parameterCount(), coords, values).normalised();
+        return new Orbit(role, u, Path.straight(snapshot.parametersView(), u));
+    }
+
+    /** The layer's RMS parameter size (else the network's, else 1), as the exact Fisher steps. */
+    private static double scale(Snapshot snapshot, LayerInfo layer) {
+        double rms = snapshot.rms(snapshot.layout().indicesOf(layer.name()));
+        double net = snapshot.rms();
+        return rms > 0 ? rms : (net > 0 ? net : 1.0);
+    }
+
+    private static int[][] axes(int[] coordinates) {
+        int[][] out = new int[coordinates.length][];
+        for (int j = 0; j < coordinates.length; j++) {
+            out[j] = new int[]{coordinates[j]};
+        }
+        return out;
+    }
+
+    private static double[][] ones(int n) {
+        double[][] out = new double[n][];
+        for (int j = 0; j < n; j++) {
+            out[j] = new double[]{1.0};
+        }
+        return out;
+    }
+
+}
