@@ -93,25 +93,27 @@ final class IncrementalPass {
                 denseInput = DenseChain.activate(s, s.apply(theta, denseInput));
                 continue;
             }
-            double[][] x = changedInputs.length == 0 ? inputs[l] : withColumns(inputs[l], changedInputs, newInputColumns);
-            double[][] z = new double[samples][];
-            for (int n = 0; n < samples; n++) {
-                z[n] = pre[l][n].clone();
-            }
-            for (int o = 0; o < out; o++) {
-                if (moved[o]) {
-                    column(s, theta, x, o, z);
-                }
-            }
             if (changedInputs.length > 0 || s.activation().rowWise()) {
                 // A changed input reaches every unit (and softmax mixes a row): dense from here on.
+                double[][] z = new double[samples][];
+                for (int n = 0; n < samples; n++) {
+                    z[n] = pre[l][n].clone();
+                }
+                for (int o = 0; o < out; o++) {
+                    if (moved[o]) {
+                        double[] col = column(s, theta, inputs[l], changedInputs, newInputColumns, o);
+                        for (int n = 0; n < samples; n++) {
+                            z[n][o] = col[n];
+                        }
+                    }
+                }
                 addInputChange(s, theta, moved, changedInputs, newInputColumns, inputs[l], z);
                 denseInput = DenseChain.activate(s, z);
                 changedInputs = new int[0];
                 newInputColumns = new double[0][];
                 continue;
             }
-            // Only the moved units change.
+            // Only the moved units change: compute just their columns (no copy of the layer).
             int[] cols = new int[movedCount];
             int k = 0;
             for (int o = 0; o < out; o++) {
@@ -119,11 +121,12 @@ final class IncrementalPass {
                     cols[k++] = o;
                 }
             }
-            double[][] values = new double[cols.length][samples];
+            double[][] values = new double[cols.length][];
             double[] one = new double[1];
             for (int c = 0; c < cols.length; c++) {
+                values[c] = column(s, theta, inputs[l], changedInputs, newInputColumns, cols[c]);
                 for (int n = 0; n < samples; n++) {
-                    one[0] = z[n][cols[c]];
+                    one[0] = values[c][n];
                     s.activation().applyInPlace(one);
                     values[c][n] = one[0];
                 }
@@ -158,8 +161,8 @@ final class IncrementalPass {
         return moved;
     }
 
-    /** z[:, o] = x W'[:, o] + b'[o]. */
-    private static void column(DenseChain.Step s, double[] theta, double[][] x, int o, double[][] z) {
+    /** z'[:, o] = x' W'[:, o] + b'[o], with x' the cached input x overlaid by the changed columns. */
+    private double[] column(DenseChain.Step s, double[] theta, double[][] x, int[] changed, double[][] changedValues, int o) {
         int in = s.in();
         int out = s.out();
         double[] w = new double[in];
@@ -167,14 +170,19 @@ final class IncrementalPass {
             w[i] = theta[s.weightIndex()[i * out + o]];
         }
         double b = s.bias(theta, o);
-        for (int n = 0; n < x.length; n++) {
+        double[] z = new double[samples];
+        for (int n = 0; n < samples; n++) {
             double acc = b;
             double[] xn = x[n];
             for (int i = 0; i < in; i++) {
                 acc += xn[i] * w[i];
             }
-            z[n][o] = acc;
+            for (int c = 0; c < changed.length; c++) {
+                acc += (changedValues[c][n] - xn[changed[c]]) * w[changed[c]];
+            }
+            z[n] = acc;
         }
+        return z;
     }
 
     /** z[:, o] += sum over changed inputs i of (x'[:, i] - x[:, i]) W[i, o], for the units that did not move. */

@@ -27,6 +27,7 @@ class ListenerOverheadBenchmark {
     private static final int EPOCHS = Integer.getInteger("bench.epochs", 100);
     private static final int REPEATS = Integer.getInteger("bench.repeats", 5);
     private static final int READ_EVERY = 5;
+    private static final boolean CONTROL = Boolean.getBoolean("bench.control");
     /** The listener's default share of a core for its reads, unless -Dbench.cpuShare says otherwise. */
     private static final double CPU_SHARE = Double.parseDouble(System.getProperty("bench.cpuShare",
             String.valueOf(io.github.deaddirections.config.ListenerConfig.DEFAULT_CPU_SHARE)));
@@ -70,21 +71,73 @@ class ListenerOverheadBenchmark {
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 
+    /**
+     * The control experiment (-Dbench.control=true): instead of the listener, a thread that only
+     * does arithmetic (no allocation, no ND4J) for the same share of a core. Whatever it costs
+     * training is the price of any concurrent work on this machine, not of the read.
+     */
+    private static Thread spinner(double share) {
+        Thread t = new Thread(() -> {
+            double x = 1;
+            while (!Thread.currentThread().isInterrupted()) {
+                long until = System.nanoTime() + 1_000_000;
+                while (System.nanoTime() < until) {
+                    x = Math.sqrt(x + 1.000001);
+                }
+                try {
+                    Thread.sleep((long) (1 / share - 1));
+                } catch (InterruptedException e) {
+                    break;
+                }
+            }
+            if (x == 42) {
+                System.out.print("");
+            }
+        }, "benchmark-control");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private static long gcMillis() {
+        long sum = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            sum += Math.max(0, gc.getCollectionTime());
+        }
+        return sum;
+    }
+
     /** Wall seconds of the training loop alone (the listener's last read may finish after it). */
     private static double train(TeacherStudent problem, boolean listen) throws InterruptedException {
         MultiLayerNetwork student = problem.student();
         DeadDirectionListener listener = null;
+        Thread control = null;
+        if (listen && CONTROL) {
+            control = spinner(CPU_SHARE);
+            listen = false;
+        }
         if (listen) {
             listener = DeadDirectionListener.builder().model("bench").everyEpochs(READ_EVERY)
                     .whenBusy(BusyPolicy.SKIP).probe(problem.batches(), 128)
                     .readConfig(ReadConfig.builder().gaugeTestLimit(0).cpuShare(CPU_SHARE).build()).build();
             student.addListeners(listener);
         }
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long gcBefore = gcMillis();
+        long cpuStart = threads.getCurrentThreadCpuTime();
         long start = System.nanoTime();
         for (int e = 0; e < EPOCHS; e++) {
             student.fit(problem.batches());
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        if (control != null) {
+            control.interrupt();
+            control.join();
+            System.out.printf(Locale.ROOT, "  with a spinning control thread: %.2f s%n", seconds);
+        }
+        // Where the wall time went: the training thread's own CPU, and collector pauses.
+        System.out.printf(Locale.ROOT, "    training thread cpu %.2f s, garbage collection %.2f s%n",
+                (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9, (gcMillis() - gcBefore) / 1e3);
         if (listener != null) {
             listener.awaitReads(Duration.ofMinutes(2));
             ReadStatistics s = listener.statistics();
