@@ -53,6 +53,24 @@ class ReaderBehaviourTest {
     }
 
     @Test
+    void aSnapshotMovedToOtherParametersReadsLikeAFreshOne() {
+        // The listener moves one float64 copy from read to read; the reports must not notice.
+        Cell tanh = ConstructedCells.tanhNodeDeath(1);
+        Cell dense = ConstructedCells.duplicateUnit(2); // the same 4-5-1 tanh architecture, other weights
+        Snapshot first = Snapshot.of(tanh.network(), tanh.probe());
+        READER.read(first);
+        Snapshot moved = first.movedTo(dense.network().params());
+        String fresh = ReportJson.toJson(READER.read(Snapshot.of(dense.network().getLayerWiseConfigurations(),
+                dense.network().params(), tanh.probe())));
+        assertEquals(withoutTiming(fresh), withoutTiming(ReportJson.toJson(READER.read(moved))));
+        double[] nan = dense.network().params().toDoubleVector();
+        nan[3] = Double.NaN;
+        ReadInputException e = assertThrows(ReadInputException.class,
+                () -> moved.movedTo(org.nd4j.linalg.factory.Nd4j.createFromArray(nan)));
+        assertTrue(e.getMessage().contains("NaN"), e.getMessage());
+    }
+
+    @Test
     void parallelReadsGiveTheSameReportAsSequentialOnes() {
         Cell cell = ConstructedCells.reluRescaling(3);
         String sequential = ReportJson.toJson(READER.read(Snapshot.of(cell.network(), cell.probe())));

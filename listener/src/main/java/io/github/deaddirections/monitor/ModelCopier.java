@@ -20,6 +20,8 @@ final class ModelCopier {
 
     private final String configurationJson;
     private final boolean graph;
+    private Snapshot last;
+    private INDArray lastProbe;
 
     private ModelCopier(String configurationJson, boolean graph) {
         this.configurationJson = configurationJson;
@@ -48,8 +50,21 @@ final class ModelCopier {
         }
     }
 
-    /** The snapshot of copied parameters (read thread). */
-    Snapshot snapshot(INDArray parameters, INDArray probe) {
+    /**
+     * The snapshot of copied parameters (read thread). Reads run one after another, so the float64
+     * copy built for the first read is moved to the parameters of each later one.
+     */
+    synchronized Snapshot snapshot(INDArray parameters, INDArray probe) {
+        if (last != null && lastProbe == probe) {
+            last = last.movedTo(parameters);
+            return last;
+        }
+        last = build(parameters, probe);
+        lastProbe = probe;
+        return last;
+    }
+
+    private Snapshot build(INDArray parameters, INDArray probe) {
         if (graph) {
             return Snapshot.of(ComputationGraphConfiguration.fromJson(configurationJson), parameters, probe);
         }

@@ -113,6 +113,10 @@ public abstract class ForwardModel {
      */
     public final synchronized Map<String, INDArray> layerInputs(double[] theta, List<LayerInfo> layers) {
         passes.incrementAndGet();
+        Map<String, INDArray> cached = cachedLayerInputs(theta, layers);
+        if (cached != null) {
+            return cached;
+        }
         load(theta);
         Map<String, INDArray> activations = activationsByLayer();
         Map<String, INDArray> inputs = new LinkedHashMap<>();
@@ -136,6 +140,16 @@ public abstract class ForwardModel {
     synchronized void anchor(double[] thetaHat) {
         this.anchor = thetaHat.clone();
         this.cachedInputs = null;
+        anchored();
+    }
+
+    /** The layer inputs at theta when this model already holds them (no pass needed), else null. */
+    protected Map<String, INDArray> cachedLayerInputs(double[] theta, List<LayerInfo> layers) {
+        return null;
+    }
+
+    /** Called after theta-hat changed: models that cache anything at theta-hat rebuild it. */
+    protected void anchored() {
     }
 
     /**
@@ -256,7 +270,24 @@ public abstract class ForwardModel {
         @Override
         void evaluateDirectly(DenseChain chain) {
             this.chain = chain;
-            this.incremental = anchor == null ? null : new IncrementalPass(chain, anchor);
+            anchored();
+        }
+
+        @Override
+        protected Map<String, INDArray> cachedLayerInputs(double[] theta, List<LayerInfo> layers) {
+            if (incremental == null || !java.util.Arrays.equals(theta, anchor)) {
+                return null;
+            }
+            Map<String, INDArray> inputs = new LinkedHashMap<>();
+            for (LayerInfo layer : layers) {
+                inputs.put(layer.name(), Nd4j.createFromArray(incremental.input(layer.position())));
+            }
+            return inputs;
+        }
+
+        @Override
+        protected void anchored() {
+            this.incremental = chain == null || anchor == null ? null : new IncrementalPass(chain, anchor);
         }
 
         @Override

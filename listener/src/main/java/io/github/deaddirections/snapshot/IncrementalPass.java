@@ -57,6 +57,11 @@ final class IncrementalPass {
         }
     }
 
+    /** The input of the layer at this position at theta-hat (read-only). */
+    double[][] input(int position) {
+        return inputs[position];
+    }
+
     /**
      * Output at theta, which differs from theta-hat only in layers at or after {@code from}; null
      * when that would cost more than {@code budget} multiply-adds.

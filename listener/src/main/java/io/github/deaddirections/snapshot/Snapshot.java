@@ -185,6 +185,32 @@ public final class Snapshot {
         return snapshot;
     }
 
+    /**
+     * The same network at other parameters (the next checkpoint of one training run): reuses this
+     * snapshot's float64 copy, parameter layout and probe instead of building them again, so a
+     * series of reads beside training creates almost no DL4J objects. This snapshot's forward
+     * model moves to the new parameters: do not read this snapshot any more.
+     *
+     * @throws ReadInputException for a parameter vector of another length, or NaN/Inf parameters
+     */
+    public Snapshot movedTo(INDArray parameters) {
+        double[] theta = checkedParameters(parameters);
+        if (theta.length != this.parameters.length) {
+            throw new ReadInputException("the new parameter vector has " + theta.length + " entries, the network "
+                    + this.parameters.length);
+        }
+        for (int i = 0; i < theta.length; i++) {
+            if (!Double.isFinite(theta[i])) {
+                throw new ReadInputException("parameter " + layout.describe(i) + " is " + theta[i]
+                        + ": a read needs finite parameters (the checkpoint has diverged)");
+            }
+        }
+        model.anchor(theta);
+        Snapshot moved = new Snapshot(theta, probe, layout, layers, model);
+        moved.checkRuns();
+        return moved;
+    }
+
     private static double[] checkedParameters(INDArray parameters) {
         if (parameters == null || parameters.isEmpty()) {
             throw new ReadInputException("the network has no parameters");
