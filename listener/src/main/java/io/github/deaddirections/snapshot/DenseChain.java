@@ -173,111 +173,75 @@ final class DenseChain {
         }
     }
 
-    /** The activations this chain evaluates, with DL4J's definitions. */
-    record Activation(String name, double alpha) {
+    /** The activations this chain evaluates, with DL4J's definitions ({@code alpha} for the leaky ones). */
+    record Activation(Kind kind, double alpha) {
+
+        enum Kind { IDENTITY, RELU, LEAKY_RELU, ELU, TANH, SIGMOID, SOFTSIGN, CUBE, SWISH, SOFTMAX }
 
         /** Softmax mixes a row: a change in one column changes them all. */
         boolean rowWise() {
-            return name.equals("softmax");
+            return kind == Kind.SOFTMAX;
         }
 
         static Optional<Activation> of(IActivation a) {
-            if (a instanceof ActivationIdentity) {
-                return Optional.of(new Activation("identity", 0));
-            }
             if (a instanceof ActivationReLU r) {
                 // The plain ReLU only; the capped / thresholded / leaky variants go to DL4J.
                 boolean plain = (r.getMax() == null || r.getMax() == 0) && (r.getThreshold() == null || r.getThreshold() == 0)
                         && (r.getNegativeSlope() == null || r.getNegativeSlope() == 0);
-                return plain ? Optional.of(new Activation("relu", 0)) : Optional.empty();
+                return plain ? Optional.of(new Activation(Kind.RELU, 0)) : Optional.empty();
             }
             if (a instanceof ActivationLReLU l) {
-                return Optional.of(new Activation("leakyrelu", l.getAlpha()));
+                return Optional.of(new Activation(Kind.LEAKY_RELU, l.getAlpha()));
             }
             if (a instanceof ActivationELU e) {
-                return Optional.of(new Activation("elu", e.getAlpha()));
+                return Optional.of(new Activation(Kind.ELU, e.getAlpha()));
             }
-            if (a instanceof ActivationTanH) {
-                return Optional.of(new Activation("tanh", 0));
-            }
-            if (a instanceof ActivationSigmoid) {
-                return Optional.of(new Activation("sigmoid", 0));
-            }
-            if (a instanceof ActivationSoftSign) {
-                return Optional.of(new Activation("softsign", 0));
-            }
-            if (a instanceof ActivationCube) {
-                return Optional.of(new Activation("cube", 0));
-            }
-            if (a instanceof ActivationSwish) {
-                return Optional.of(new Activation("swish", 0));
-            }
-            if (a instanceof ActivationSoftmax) {
-                return Optional.of(new Activation("softmax", 0));
-            }
-            return Optional.empty();
+            Kind kind = a instanceof ActivationIdentity ? Kind.IDENTITY
+                    : a instanceof ActivationTanH ? Kind.TANH
+                    : a instanceof ActivationSigmoid ? Kind.SIGMOID
+                    : a instanceof ActivationSoftSign ? Kind.SOFTSIGN
+                    : a instanceof ActivationCube ? Kind.CUBE
+                    : a instanceof ActivationSwish ? Kind.SWISH
+                    : a instanceof ActivationSoftmax ? Kind.SOFTMAX
+                    : null;
+            return kind == null ? Optional.empty() : Optional.of(new Activation(kind, 0));
         }
 
         void applyInPlace(double[] z) {
-            switch (name) {
-                case "identity" -> {
+            if (kind == Kind.SOFTMAX) {
+                double max = Double.NEGATIVE_INFINITY;
+                for (double v : z) {
+                    max = Math.max(max, v);
                 }
-                case "relu" -> {
-                    for (int i = 0; i < z.length; i++) {
-                        z[i] = z[i] > 0 ? z[i] : 0.0;
-                    }
+                double sum = 0;
+                for (int i = 0; i < z.length; i++) {
+                    z[i] = Math.exp(z[i] - max);
+                    sum += z[i];
                 }
-                case "leakyrelu" -> {
-                    for (int i = 0; i < z.length; i++) {
-                        z[i] = z[i] >= 0 ? z[i] : alpha * z[i];
-                    }
+                for (int i = 0; i < z.length; i++) {
+                    z[i] /= sum;
                 }
-                case "elu" -> {
-                    for (int i = 0; i < z.length; i++) {
-                        z[i] = z[i] >= 0 ? z[i] : alpha * Math.expm1(z[i]);
-                    }
-                }
-                case "tanh" -> {
-                    for (int i = 0; i < z.length; i++) {
-                        z[i] = Math.tanh(z[i]);
-                    }
-                }
-                case "sigmoid" -> {
-                    for (int i = 0; i < z.length; i++) {
-                        z[i] = 1.0 / (1.0 + Math.exp(-z[i]));
-                    }
-                }
-                case "softsign" -> {
-                    for (int i = 0; i < z.length; i++) {
-                        z[i] = z[i] / (1.0 + Math.abs(z[i]));
-                    }
-                }
-                case "cube" -> {
-                    for (int i = 0; i < z.length; i++) {
-                        z[i] = z[i] * z[i] * z[i];
-                    }
-                }
-                case "swish" -> {
-                    for (int i = 0; i < z.length; i++) {
-                        z[i] = z[i] / (1.0 + Math.exp(-z[i]));
-                    }
-                }
-                case "softmax" -> {
-                    double max = Double.NEGATIVE_INFINITY;
-                    for (double v : z) {
-                        max = Math.max(max, v);
-                    }
-                    double sum = 0;
-                    for (int i = 0; i < z.length; i++) {
-                        z[i] = Math.exp(z[i] - max);
-                        sum += z[i];
-                    }
-                    for (int i = 0; i < z.length; i++) {
-                        z[i] /= sum;
-                    }
-                }
-                default -> throw new IllegalStateException("activation " + name);
+                return;
             }
+            for (int i = 0; i < z.length; i++) {
+                z[i] = apply(z[i]);
+            }
+        }
+
+        /** The elementwise activations at one value. */
+        double apply(double x) {
+            return switch (kind) {
+                case IDENTITY -> x;
+                case RELU -> x > 0 ? x : 0.0;
+                case LEAKY_RELU -> x >= 0 ? x : alpha * x;
+                case ELU -> x >= 0 ? x : alpha * Math.expm1(x);
+                case TANH -> Math.tanh(x);
+                case SIGMOID -> 1.0 / (1.0 + Math.exp(-x));
+                case SOFTSIGN -> x / (1.0 + Math.abs(x));
+                case CUBE -> x * x * x;
+                case SWISH -> x / (1.0 + Math.exp(-x));
+                case SOFTMAX -> throw new IllegalStateException("softmax acts on a whole row");
+            };
         }
     }
 }

@@ -127,13 +127,10 @@ final class IncrementalPass {
                 }
             }
             double[][] values = new double[cols.length][];
-            double[] one = new double[1];
             for (int c = 0; c < cols.length; c++) {
                 values[c] = column(s, theta, inputs[l], changedInputs, newInputColumns, cols[c]);
                 for (int n = 0; n < samples; n++) {
-                    one[0] = values[c][n];
-                    s.activation().applyInPlace(one);
-                    values[c][n] = one[0];
+                    values[c][n] = s.activation().apply(values[c][n]); // elementwise: softmax went dense above
                 }
             }
             changedInputs = cols;
