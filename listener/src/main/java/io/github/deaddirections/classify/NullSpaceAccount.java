@@ -38,16 +38,8 @@ final class NullSpaceAccount {
     int claim(List<Direction> directions) {
         int added = 0;
         for (Direction v : directions) {
-            double norm = v.norm();
-            if (!(norm > 0)) {
-                continue;
-            }
-            Direction w = nullBasis == null ? v : Direction.of(project(v));
-            if (w.norm() < INSIDE * norm) {
-                continue;
-            }
-            Direction rest = remainder(remainder(w));
-            if (rest.norm() > SPANNED * norm) {
+            Direction rest = unclaimedPart(v);
+            if (rest != null) {
                 add(remainder(rest.normalised()).normalised());
                 added++;
             }
@@ -60,12 +52,21 @@ final class NullSpaceAccount {
      * or in the span already claimed. Lets the classifier skip reading what is owned already.
      */
     boolean owns(Direction v) {
+        return unclaimedPart(v) == null;
+    }
+
+    /** The part of v inside the null space that no claim spans yet; null when there is none to speak of. */
+    private Direction unclaimedPart(Direction v) {
         double norm = v.norm();
         if (!(norm > 0)) {
-            return true;
+            return null;
         }
         Direction w = nullBasis == null ? v : Direction.of(project(v));
-        return w.norm() < INSIDE * norm || remainder(remainder(w)).norm() <= SPANNED * norm;
+        if (w.norm() < INSIDE * norm) {
+            return null;
+        }
+        Direction rest = remainder(remainder(w));
+        return rest.norm() > SPANNED * norm ? rest : null;
     }
 
     /** Orthonormal basis of the (exact) null space that nothing has claimed yet. */

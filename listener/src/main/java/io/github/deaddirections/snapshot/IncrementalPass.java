@@ -27,10 +27,11 @@ final class IncrementalPass {
 
     private final List<DenseChain.Step> steps;
     private final double[] anchor;
-    /** Per layer position: its input x, pre-activation z and output h at theta-hat (null for identity layers). */
+    /** Per layer position: its input x and pre-activation z at theta-hat (z null for identity layers). */
     private final double[][][] inputs;
     private final double[][][] pre;
-    private final double[][][] outputs;
+    /** The network's output at theta-hat. */
+    private final double[][] output;
     private final int samples;
 
     IncrementalPass(DenseChain chain, double[] anchor) {
@@ -39,7 +40,6 @@ final class IncrementalPass {
         int layers = steps.size();
         this.inputs = new double[layers][][];
         this.pre = new double[layers][][];
-        this.outputs = new double[layers][][];
         double[][] x = chain.probe();
         this.samples = x.length;
         for (int l = 0; l < layers; l++) {
@@ -53,8 +53,8 @@ final class IncrementalPass {
                 }
                 x = DenseChain.activate(s, h);
             }
-            outputs[l] = x;
         }
+        this.output = x;
     }
 
     /** The input of the layer at this position at theta-hat (read-only). */
@@ -139,7 +139,7 @@ final class IncrementalPass {
         if (denseInput != null) {
             return denseInput;
         }
-        return withColumns(outputs[outputs.length - 1], changedInputs, newInputColumns);
+        return withColumns(output, changedInputs, newInputColumns);
     }
 
     /** Units whose incoming weights or bias differ from theta-hat. */
