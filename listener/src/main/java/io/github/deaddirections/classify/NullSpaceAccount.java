@@ -4,10 +4,8 @@ import io.github.deaddirections.detect.Direction;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The ledger of the Fisher null space (METHOD 3, ownership): every null dimension belongs to
@@ -29,6 +27,11 @@ final class NullSpaceAccount {
     private final double[][] nullBasis;
     private final List<Direction> claimed = new ArrayList<>();
     private final Map<Integer, List<Integer>> touching = new HashMap<>();
+    /** Scratch for {@link #remainder}: values, the call that last wrote each entry, and what it wrote. */
+    private double[] work;
+    private int[] stamp;
+    private int call;
+    private final List<Integer> touched = new ArrayList<>();
 
     NullSpaceAccount(double[][] nullBasis) {
         this.nullBasis = nullBasis;
@@ -108,42 +111,56 @@ final class NullSpaceAccount {
 
     /** v minus its components along the claimed directions that share a coordinate with it. */
     private Direction remainder(Direction v) {
-        Set<Integer> near = new LinkedHashSet<>();
+        java.util.BitSet near = new java.util.BitSet(claimed.size());
         for (int k = 0; k < v.nonZeros(); k++) {
             List<Integer> ids = touching.get(v.coordinate(k));
             if (ids != null) {
-                near.addAll(ids);
+                ids.forEach(near::set);
             }
         }
         if (near.isEmpty()) {
             return v;
         }
-        // Sparse arithmetic: cost proportional to the supports involved, not to P.
-        java.util.TreeMap<Integer, Double> w = new java.util.TreeMap<>();
-        for (int k = 0; k < v.nonZeros(); k++) {
-            w.merge(v.coordinate(k), v.entry(k), Double::sum);
+        // Sparse arithmetic in a dense scratch vector: cost proportional to the supports involved,
+        // not to P (entries count only where stamped in this call).
+        if (work == null || work.length != v.size()) {
+            work = new double[v.size()];
+            stamp = new int[v.size()];
         }
-        for (int id : near.stream().sorted().toList()) {
+        call++;
+        touched.clear();
+        for (int k = 0; k < v.nonZeros(); k++) {
+            work[touch(v.coordinate(k))] += v.entry(k);
+        }
+        for (int id = near.nextSetBit(0); id >= 0; id = near.nextSetBit(id + 1)) {
             Direction q = claimed.get(id);
             double c = 0;
             for (int k = 0; k < q.nonZeros(); k++) {
-                Double x = w.get(q.coordinate(k));
-                if (x != null) {
-                    c += x * q.entry(k);
+                int i = q.coordinate(k);
+                if (stamp[i] == call) {
+                    c += work[i] * q.entry(k);
                 }
             }
             for (int k = 0; k < q.nonZeros(); k++) {
-                w.merge(q.coordinate(k), -c * q.entry(k), Double::sum);
+                work[touch(q.coordinate(k))] -= c * q.entry(k);
             }
         }
-        int[] idx = new int[w.size()];
-        double[] val = new double[w.size()];
-        int k = 0;
-        for (java.util.Map.Entry<Integer, Double> e : w.entrySet()) {
-            idx[k] = e.getKey();
-            val[k++] = e.getValue();
+        int[] idx = touched.stream().mapToInt(Integer::intValue).sorted().toArray();
+        double[] val = new double[idx.length];
+        for (int k = 0; k < idx.length; k++) {
+            val[k] = work[idx[k]];
         }
         return Direction.sparse(v.size(), idx, val);
+    }
+
+    /** Marks coordinate i as part of this call's vector (zero until written); returns i. */
+    private int touch(int i) {
+        if (stamp[i] != call) {
+            stamp[i] = call;
+            work[i] = 0;
+            touched.add(i);
+        }
+        return i;
     }
 
     private static Direction against(Direction v, List<Direction> basis) {

@@ -43,6 +43,23 @@ public final class Direction {
 
     /** Entries at the given coordinates (coordinates may repeat: values add up). */
     public static Direction sparse(int size, int[] coordinates, double[] values) {
+        if (strictlyIncreasing(size, coordinates)) {
+            // The common case (supports built in order): no map, only the zeros dropped.
+            int n = 0;
+            for (double v : values) {
+                n += v != 0.0 ? 1 : 0;
+            }
+            int[] idx = new int[n];
+            double[] val = new double[n];
+            int k = 0;
+            for (int i = 0; i < coordinates.length; i++) {
+                if (values[i] != 0.0) {
+                    idx[k] = coordinates[i];
+                    val[k++] = values[i];
+                }
+            }
+            return new Direction(size, idx, val);
+        }
         Map<Integer, Double> m = new TreeMap<>();
         for (int i = 0; i < coordinates.length; i++) {
             if (coordinates[i] < 0 || coordinates[i] >= size) {
@@ -59,6 +76,15 @@ public final class Direction {
             val[k++] = e.getValue();
         }
         return new Direction(size, idx, val);
+    }
+
+    private static boolean strictlyIncreasing(int size, int[] coordinates) {
+        for (int i = 0; i < coordinates.length; i++) {
+            if (coordinates[i] < 0 || coordinates[i] >= size || (i > 0 && coordinates[i] <= coordinates[i - 1])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Unit axis vector e_i. */

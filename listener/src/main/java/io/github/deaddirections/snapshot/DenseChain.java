@@ -42,6 +42,7 @@ final class DenseChain {
 
     private final List<Step> steps;
     private final double[][] probe;
+    /** Multiply-adds of one sample. */
     private final long multiplyAdds;
 
     private DenseChain(List<Step> steps, double[][] probe, long multiplyAdds) {
@@ -50,14 +51,14 @@ final class DenseChain {
         this.multiplyAdds = multiplyAdds;
     }
 
-    /** Multiply-adds of one full pass over the probe. */
+    /** Multiply-adds of one full pass over the probe (its input). */
     long multiplyAdds() {
-        return multiplyAdds;
+        return probe == null ? 0 : multiplyAdds * probe.length;
     }
 
     /** Whether a full pass in Java is at least as fast as DL4J's. */
     boolean cheap() {
-        return multiplyAdds <= MAX_MULTIPLY_ADDS;
+        return multiplyAdds() <= MAX_MULTIPLY_ADDS;
     }
 
     /** The layers in order; null for a layer that is the identity at inference (dropout). */
@@ -71,14 +72,62 @@ final class DenseChain {
 
     /** The chain for these layers, or empty when any layer is not a plain dense layer. */
     static Optional<DenseChain> of(List<LayerInfo> layers, ParameterLayout layout, INDArray probe) {
-        if (probe.rank() != 2) {
+        if (probe.rank() != 2 || layers.get(0).preProcessor() != null) {
             return Optional.empty();
         }
+        return steps(layers, layout, probe.size(1)).map(s -> new DenseChain(s, ForwardModel.rows(probe), perSample(s)));
+    }
+
+    /**
+     * The dense head of a network whose lower layers are not dense (a CNN's classifier): the
+     * longest run of plain dense layers that ends at the output, as a chain without input yet
+     * ({@link #on} gives it the head's input at theta-hat). Empty when the network has no such
+     * head, or when it is a dense chain throughout (then {@link #of} applies).
+     *
+     * @return the position of the head's first layer and its chain
+     */
+    static Optional<Head> head(List<LayerInfo> layers, ParameterLayout layout) {
+        for (int start = 1; start < layers.size(); start++) {
+            List<LayerInfo> rest = layers.subList(start, layers.size());
+            if (rest.stream().skip(1).anyMatch(l -> l.preProcessor() != null)) {
+                continue;
+            }
+            long width = inputWidth(rest.get(0), layout);
+            if (width <= 0) {
+                continue;
+            }
+            Optional<List<Step>> steps = steps(rest, layout, width);
+            if (steps.isPresent() && steps.get().stream().anyMatch(java.util.Objects::nonNull)) {
+                return Optional.of(new Head(start, new DenseChain(steps.get(), null, perSample(steps.get()))));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A dense head: the chain of the layers from position {@code start} to the output. */
+    record Head(int start, DenseChain chain) {
+    }
+
+    /** The same layers evaluated on another input (rows = samples), such as a head's input at theta-hat. */
+    DenseChain on(double[][] input) {
+        return new DenseChain(steps, input, multiplyAdds);
+    }
+
+    private static long inputWidth(LayerInfo first, ParameterLayout layout) {
+        return layout.block(first.name(), "W").filter(w -> w.shape().length == 2).map(w -> w.dim(0)).orElse(-1L);
+    }
+
+    /** Multiply-adds of one sample through these steps. */
+    private static long perSample(List<Step> steps) {
+        return steps.stream().filter(java.util.Objects::nonNull).mapToLong(s -> (long) s.in() * s.out()).sum();
+    }
+
+    /** The layers as steps, or empty when any is not a plain dense layer of the given input width. */
+    private static Optional<List<Step>> steps(List<LayerInfo> layers, ParameterLayout layout, long width) {
         List<Step> steps = new ArrayList<>();
-        long width = probe.size(1);
-        long multiplyAdds = 0;
-        for (LayerInfo layer : layers) {
-            if (layer.preProcessor() != null) {
+        for (int k = 0; k < layers.size(); k++) {
+            LayerInfo layer = layers.get(k);
+            if (k > 0 && layer.preProcessor() != null) {
                 return Optional.empty();
             }
             if (layer.conf() instanceof DropoutLayer) {
@@ -99,11 +148,10 @@ final class DenseChain {
                     || layout.blocksOf(layer.name()).size() != (b.isPresent() ? 2 : 1)) {
                 return Optional.empty();
             }
-            multiplyAdds += probe.size(0) * w.get().size();
             width = w.get().dim(1);
             steps.add(Step.of(w.get(), b.orElse(null), activation.get()));
         }
-        return Optional.of(new DenseChain(steps, ForwardModel.rows(probe), multiplyAdds));
+        return Optional.of(steps);
     }
 
     /** Output at theta, one row per probe sample. */

@@ -56,10 +56,8 @@ public abstract class ForwardModel {
 
     /** One forward pass through DL4J (the copy's own layers). */
     protected double[][] evaluate(double[] theta, int fromLayer) {
-        if (fromLayer > 0 && anchor != null && cachedInputs == null) {
-            // Cache every layer's input at theta-hat once (O(N x width) memory).
-            load(anchor);
-            cachedInputs = inputsAtAnchor();
+        if (fromLayer > 0) {
+            cacheInputsAtAnchor();
         }
         load(theta);
         INDArray out = fromLayer > 0 && cachedInputs != null ? forwardFrom(fromLayer) : forward();
@@ -87,6 +85,14 @@ public abstract class ForwardModel {
      * function; see {@link DenseChain} for why). Models that cannot use one ignore it.
      */
     void evaluateDirectly(DenseChain chain) {
+    }
+
+    /**
+     * Lets this model compute passes that move only the network's dense head (see
+     * {@link DenseChain#head}) in plain Java from the head's input at theta-hat. Models that
+     * cannot use one ignore it.
+     */
+    void evaluateHeadDirectly(DenseChain.Head head) {
     }
 
     /**
@@ -215,6 +221,14 @@ public abstract class ForwardModel {
         return null;
     }
 
+    /** Caches every layer's input at theta-hat, once per anchor (O(N x width) memory). */
+    protected final void cacheInputsAtAnchor() {
+        if (anchor != null && cachedInputs == null) {
+            load(anchor);
+            cachedInputs = inputsAtAnchor();
+        }
+    }
+
     /** Output of every layer keyed by layer name. */
     protected abstract Map<String, INDArray> activationsByLayer();
 
@@ -249,6 +263,10 @@ public abstract class ForwardModel {
         private DenseChain chain;
         /** Passes near theta-hat through the chain (shared by copies: it holds no mutable state). */
         private IncrementalPass incremental;
+        /** The dense head of a network that is not dense throughout, or null. */
+        private DenseChain.Head head;
+        /** Passes near theta-hat through the head, from its input at theta-hat; built on first use. */
+        private IncrementalPass headPass;
 
         Mln(MultiLayerNetwork net, INDArray probe, AtomicLong passes) {
             super(probe, passes);
@@ -262,6 +280,9 @@ public abstract class ForwardModel {
                 copy.anchor = anchor;
                 copy.chain = chain;
                 copy.incremental = incremental;
+                copy.head = head;
+                copy.headPass = headPass;
+                copy.cachedInputs = cachedInputs;
                 copy.pacing(super.cpuShareValue());
                 return copy;
             }
@@ -270,6 +291,12 @@ public abstract class ForwardModel {
         @Override
         void evaluateDirectly(DenseChain chain) {
             this.chain = chain;
+            anchored();
+        }
+
+        @Override
+        void evaluateHeadDirectly(DenseChain.Head head) {
+            this.head = head;
             anchored();
         }
 
@@ -288,6 +315,28 @@ public abstract class ForwardModel {
         @Override
         protected void anchored() {
             this.incremental = chain == null || anchor == null ? null : new IncrementalPass(chain, anchor);
+            this.headPass = null;
+        }
+
+        /** The head's incremental pass at the current theta-hat (its input computed once by DL4J). */
+        private IncrementalPass headPass() {
+            if (headPass == null && anchor != null) {
+                cacheInputsAtAnchor();
+                int start = head.start();
+                INDArray in = cachedInputs.get(start).dup();
+                InputPreProcessor pre = net.getLayerWiseConfigurations().getInputPreProcess(start);
+                if (pre != null) {
+                    in = pre.preProcess(in, (int) probe.size(0), LayerWorkspaceMgr.noWorkspaces());
+                }
+                double[][] rows = rows(in.rank() == 2 ? in : in.reshape(in.size(0), in.length() / in.size(0)));
+                if (rows[0].length != head.chain().steps().stream().filter(java.util.Objects::nonNull)
+                        .findFirst().orElseThrow().in()) {
+                    head = null; // a layout this evaluator does not know: stay with DL4J
+                    return null;
+                }
+                headPass = new IncrementalPass(head.chain().on(rows), anchor);
+            }
+            return headPass;
         }
 
         @Override
@@ -303,6 +352,21 @@ public abstract class ForwardModel {
             }
             if (chain != null && chain.cheap()) {
                 return chain.output(theta);
+            }
+            if (head != null && fromLayer >= head.start()) {
+                // Only the dense head moves: the same as the whole chain, from the head's input.
+                IncrementalPass pass = headPass();
+                if (pass != null) {
+                    DenseChain onInput = pass.chain();
+                    long budget = onInput.cheap() ? Long.MAX_VALUE : onInput.multiplyAdds() / 5;
+                    double[][] out = pass.output(theta, fromLayer - head.start(), budget);
+                    if (out != null) {
+                        return out;
+                    }
+                    if (onInput.cheap()) {
+                        return onInput.output(theta);
+                    }
+                }
             }
             return super.evaluate(theta, fromLayer);
         }

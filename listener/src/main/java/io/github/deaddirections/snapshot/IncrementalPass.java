@@ -25,6 +25,7 @@ import java.util.List;
  */
 final class IncrementalPass {
 
+    private final DenseChain chain;
     private final List<DenseChain.Step> steps;
     private final double[] anchor;
     /** Per layer position: its input x and pre-activation z at theta-hat (z null for identity layers). */
@@ -35,6 +36,7 @@ final class IncrementalPass {
     private final int samples;
 
     IncrementalPass(DenseChain chain, double[] anchor) {
+        this.chain = chain;
         this.steps = chain.steps();
         this.anchor = anchor.clone();
         int layers = steps.size();
@@ -55,6 +57,11 @@ final class IncrementalPass {
             }
         }
         this.output = x;
+    }
+
+    /** The chain this pass evaluates, on the input it was built with. */
+    DenseChain chain() {
+        return chain;
     }
 
     /** The input of the layer at this position at theta-hat (read-only). */

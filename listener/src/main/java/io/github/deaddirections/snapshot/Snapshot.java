@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The frozen checkpoint a read works on (METHOD 1): a float64 copy of the network, its
@@ -179,7 +180,12 @@ public final class Snapshot {
             }
         }
         model.anchor(theta);
-        DenseChain.of(layers, layout, probe).ifPresent(model::evaluateDirectly);
+        Optional<DenseChain> chain = DenseChain.of(layers, layout, probe);
+        if (chain.isPresent()) {
+            model.evaluateDirectly(chain.get());
+        } else {
+            DenseChain.head(layers, layout).ifPresent(model::evaluateHeadDirectly);
+        }
         Snapshot snapshot = new Snapshot(theta, probe, layout, layers, model);
         snapshot.checkRuns();
         return snapshot;

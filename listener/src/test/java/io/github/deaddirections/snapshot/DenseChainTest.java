@@ -1,6 +1,11 @@
 package io.github.deaddirections.snapshot;
 
+import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -63,6 +68,52 @@ class DenseChainTest {
         normed.init();
         Snapshot n = Snapshot.of(normed, probe(16, 4));
         assertTrue(DenseChain.of(n.layers(), n.layout(), n.probe()).isEmpty(), "layer norm goes to DL4J");
+    }
+
+    @Test
+    void denseHeadOfACnnMatchesDl4jWhenOnlyTheHeadMoves() {
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(7).dataType(DataType.DOUBLE)
+                .list()
+                .layer(new ConvolutionLayer.Builder(3, 3).nIn(1).nOut(3).convolutionMode(ConvolutionMode.Same)
+                        .activation(Activation.RELU).build())
+                .layer(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
+                .layer(new DenseLayer.Builder().nOut(6).activation(Activation.TANH).build())
+                .layer(new DropoutLayer.Builder(0.5).build())
+                .layer(new OutputLayer.Builder(LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutional(6, 6, 1))
+                .build());
+        net.init();
+        Nd4j.getRandom().setSeed(3);
+        INDArray probe = Nd4j.randn(DataType.DOUBLE, 20, 1, 6, 6);
+        Snapshot s = Snapshot.of(net, probe);
+        assertTrue(DenseChain.of(s.layers(), s.layout(), s.probe()).isEmpty(), "a CNN is not a dense chain");
+        DenseChain.Head head = DenseChain.head(s.layers(), s.layout()).orElseThrow();
+        assertEquals(2, head.start(), "the head starts at the first dense layer after the pooling");
+        Random rnd = new Random(5);
+        ParameterBlock w2 = s.layout().block("2", "W").orElseThrow();
+        double[] oneUnit = s.parameters();
+        for (int i = 0; i < w2.dim(0); i++) {
+            oneUnit[w2.index(i, 1)] += 0.4 * rnd.nextGaussian();
+        }
+        assertClose(dl4j(net, probe, oneUnit), s.model().output(oneUnit, head.start()), "head pass, one unit moved");
+        double[] wholeHead = s.parameters();
+        for (String layer : new String[]{"2", "4"}) {
+            for (ParameterBlock b : s.layout().blocksOf(layer).values()) {
+                for (int k = 0; k < b.size(); k++) {
+                    wholeHead[b.flatIndex()[k]] += 0.3 * rnd.nextGaussian();
+                }
+            }
+        }
+        assertClose(dl4j(net, probe, wholeHead), s.model().output(wholeHead, head.start()), "head pass, head moved");
+        double[] conv = s.parameters();
+        conv[s.layout().block("0", "W").orElseThrow().flatIndex()[4]] += 0.5;
+        assertClose(dl4j(net, probe, conv), s.model().output(conv, 0), "a convolution move still goes through DL4J");
+    }
+
+    private static double[][] dl4j(MultiLayerNetwork net, INDArray probe, double[] theta) {
+        MultiLayerNetwork reference = net.clone();
+        reference.setParams(Nd4j.createFromArray(theta).reshape(1, theta.length));
+        return ForwardModel.rows(reference.output(probe, false));
     }
 
     private static MultiLayerNetwork network(org.nd4j.linalg.activations.IActivation hidden, Activation out, LossFunction loss) {

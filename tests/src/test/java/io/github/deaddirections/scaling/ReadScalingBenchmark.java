@@ -10,9 +10,9 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -46,6 +46,7 @@ import java.util.Locale;
 class ReadScalingBenchmark {
 
     private static final int PROBE = 512;
+    private static final int IMAGE = 28;
     private static final int EPOCH_SAMPLES = Integer.getInteger("bench.epochSamples", 50_000);
 
     private record Row(String model, long p, double readMs, double epochMs, double peakHeapMb, long passes, double lambda) {
@@ -54,17 +55,26 @@ class ReadScalingBenchmark {
     @Test
     void readCostAgainstModelSize() {
         List<String> families = List.of(System.getProperty("bench.families", "mlp,cnn").split(","));
+        List<String> models = List.of(System.getProperty("bench.models", "").split(","));
         if (families.contains("mlp")) {
             List<Row> mlp = new ArrayList<>();
             for (int width : new int[]{20, 80, 300, 990}) {
-                mlp.add(run("mlp-" + width, mlp(width), 32, false));
+                if (selected(models, "mlp-" + width)) {
+                    mlp.add(run("mlp-" + width, mlp(width), 32, false));
+                }
             }
             print("MLP", mlp);
         }
         if (families.contains("cnn")) {
             List<Row> cnn = new ArrayList<>();
-            for (int channels : new int[]{4, 16, 48}) {
-                cnn.add(run("cnn-" + channels, cnn(channels), 0, true));
+            // LeNet-shaped, like most image classifiers: a convolutional trunk and a dense head
+            // holding most of the parameters.
+            int[][] sizes = {{1, 8}, {4, 24}, {8, 128}, {32, 300}};
+            for (int[] size : sizes) {
+                String name = "cnn-" + size[0] + "-" + size[1];
+                if (selected(models, name)) {
+                    cnn.add(run(name, cnn(size[0], size[1]), 0, true));
+                }
             }
             print("CNN", cnn);
         }
@@ -81,15 +91,22 @@ class ReadScalingBenchmark {
         return net;
     }
 
-    private static MultiLayerNetwork cnn(int channels) {
+    private static boolean selected(List<String> models, String name) {
+        return models.equals(List.of("")) || models.contains(name);
+    }
+
+    /** conv 3x3 (c) - max pool - conv 3x3 (2c) - max pool - dense (h) - output, on 28 x 28 images. */
+    private static MultiLayerNetwork cnn(int channels, int hidden) {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(1).updater(new Adam(1e-3)).list()
                 .layer(new ConvolutionLayer.Builder(3, 3).nIn(1).nOut(channels).convolutionMode(ConvolutionMode.Same)
                         .activation(Activation.RELU).build())
-                .layer(new ConvolutionLayer.Builder(3, 3).nOut(channels).convolutionMode(ConvolutionMode.Same)
-                        .activation(Activation.TANH).build())
-                .layer(new GlobalPoolingLayer.Builder(PoolingType.AVG).build())
+                .layer(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
+                .layer(new ConvolutionLayer.Builder(3, 3).nOut(2 * channels).convolutionMode(ConvolutionMode.Same)
+                        .activation(Activation.RELU).build())
+                .layer(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
+                .layer(new DenseLayer.Builder().nOut(hidden).activation(Activation.RELU).build())
                 .layer(new OutputLayer.Builder(LossFunction.MSE).nOut(4).activation(Activation.IDENTITY).build())
-                .setInputType(InputType.convolutional(12, 12, 1))
+                .setInputType(InputType.convolutional(IMAGE, IMAGE, 1))
                 .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
@@ -98,7 +115,7 @@ class ReadScalingBenchmark {
 
     private static Row run(String name, MultiLayerNetwork net, int inputs, boolean image) {
         Nd4j.getRandom().setSeed(7);
-        long[] shape = image ? new long[]{EPOCH_SAMPLES, 1, 12, 12} : new long[]{EPOCH_SAMPLES, inputs};
+        long[] shape = image ? new long[]{EPOCH_SAMPLES, 1, IMAGE, IMAGE} : new long[]{EPOCH_SAMPLES, inputs};
         INDArray x = Nd4j.randn(DataType.FLOAT, shape);
         INDArray y = Nd4j.randn(DataType.FLOAT, EPOCH_SAMPLES, 4);
         List<DataSet> batches = new DataSet(x, y).batchBy(256);
