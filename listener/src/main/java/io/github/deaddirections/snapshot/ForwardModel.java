@@ -1,12 +1,16 @@
 package io.github.deaddirections.snapshot;
 
 import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -263,6 +267,8 @@ public abstract class ForwardModel {
         private DenseChain chain;
         /** Passes near theta-hat through the chain (shared by copies: it holds no mutable state). */
         private IncrementalPass incremental;
+        /** Networks of the layers from a position on, sharing this copy's parameters (see {@link #suffix}). */
+        private final Map<Integer, MultiLayerNetwork> suffixes = new java.util.HashMap<>();
         /** The dense head of a network that is not dense throughout, or null. */
         private DenseChain.Head head;
         /** Passes near theta-hat through the head, from its input at theta-hat; built on first use. */
@@ -386,16 +392,53 @@ public abstract class ForwardModel {
             if (from >= net.getnLayers()) {
                 return forward();
             }
-            LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
-            INDArray x = cachedInputs.get(from).dup(); // the cache must survive layers that work in place
-            for (int l = from; l < net.getnLayers(); l++) {
-                InputPreProcessor pre = net.getLayerWiseConfigurations().getInputPreProcess(l);
-                if (pre != null) {
-                    x = pre.preProcess(x, (int) probe.size(0), mgr);
+            return suffix(from).output(cachedInputs.get(from), false);
+        }
+
+        /**
+         * The layers from position {@code from} on as a network of their own whose parameters are
+         * a view of this copy's: loading theta loads it too. DL4J's own {@code output} then runs
+         * the partial pass inside its inference workspace, so a pass leaves no native buffers for
+         * the garbage collector (a convolution's im2col alone is hundreds of MB at 1e6 parameters).
+         */
+        private MultiLayerNetwork suffix(int from) {
+            return suffixes.computeIfAbsent(from, f -> {
+                MultiLayerConfiguration whole = net.getLayerWiseConfigurations();
+                List<NeuralNetConfiguration> confs = new java.util.ArrayList<>();
+                Map<Integer, InputPreProcessor> pre = new java.util.HashMap<>();
+                long offset = 0;
+                for (int l = 0; l < net.getnLayers(); l++) {
+                    if (l < f) {
+                        offset += net.getLayer(l).numParams();
+                        continue;
+                    }
+                    confs.add(whole.getConf(l).clone());
+                    if (whole.getInputPreProcess(l) != null) {
+                        pre.put(l - f, whole.getInputPreProcess(l).clone());
+                    }
                 }
-                x = net.getLayer(l).activate(x, false, mgr);
-            }
-            return x;
+                MultiLayerConfiguration conf = new MultiLayerConfiguration.Builder().confs(confs).inputPreProcessors(pre)
+                        .dataType(whole.getDataType()).inferenceWorkspaceMode(WorkspaceMode.ENABLED)
+                        .validateOutputLayerConfig(false).build();
+                MultiLayerNetwork sub = new MultiLayerNetwork(conf);
+                INDArray all = net.params(); // rank 1, the network's own buffer
+                INDArray view = offset == all.length() ? null
+                        : all.get(NDArrayIndex.interval(offset, all.length())).reshape(1, all.length() - offset);
+                sub.init(view, false);
+                if (view != null && !aliases(all, offset, sub.params())) {
+                    throw new IllegalStateException("the partial network does not share the copy's parameters");
+                }
+                return sub;
+            });
+        }
+
+        /** Whether writing {@code whole[offset]} shows in {@code part[0]} (same memory, not a copy). */
+        private static boolean aliases(INDArray whole, long offset, INDArray part) {
+            double before = whole.getDouble(offset);
+            whole.putScalar(offset, before + 1.0);
+            boolean shared = part.getDouble(0) == before + 1.0;
+            whole.putScalar(offset, before);
+            return shared;
         }
 
         @Override

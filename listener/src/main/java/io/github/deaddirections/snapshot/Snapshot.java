@@ -6,6 +6,7 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.LearnedSelfAttentionLayer;
@@ -83,6 +84,8 @@ public final class Snapshot {
     public static Snapshot of(MultiLayerConfiguration configuration, INDArray parameters, INDArray probe) {
         MultiLayerConfiguration conf = MultiLayerConfiguration.fromJson(configuration.toJson());
         conf.setDataType(DataType.DOUBLE);
+        // Passes reuse one workspace instead of leaving native buffers to the garbage collector.
+        conf.setInferenceWorkspaceMode(WorkspaceMode.ENABLED);
         INDArray probe64 = checkedProbe(probe);
         double[] theta = checkedParameters(parameters);
         MultiLayerNetwork copy = new MultiLayerNetwork(conf);
@@ -111,6 +114,7 @@ public final class Snapshot {
         }
         ComputationGraphConfiguration conf = ComputationGraphConfiguration.fromJson(configuration.toJson());
         conf.setDataType(DataType.DOUBLE);
+        conf.setInferenceWorkspaceMode(WorkspaceMode.ENABLED);
         INDArray probe64 = checkedProbe(probe);
         double[] theta = checkedParameters(parameters);
         ComputationGraph copy = new ComputationGraph(conf);

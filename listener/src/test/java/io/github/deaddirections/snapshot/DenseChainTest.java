@@ -105,6 +105,7 @@ class DenseChainTest {
             }
         }
         assertClose(dl4j(net, probe, wholeHead), s.model().output(wholeHead, head.start()), "head pass, head moved");
+        assertClose(dl4j(net, probe, wholeHead), s.model().output(wholeHead, 1), "DL4J's pass from the pooling layer on");
         double[] conv = s.parameters();
         conv[s.layout().block("0", "W").orElseThrow().flatIndex()[4]] += 0.5;
         assertClose(dl4j(net, probe, conv), s.model().output(conv, 0), "a convolution move still goes through DL4J");

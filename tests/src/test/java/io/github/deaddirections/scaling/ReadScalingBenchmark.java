@@ -133,8 +133,12 @@ class ReadScalingBenchmark {
         long r0 = System.nanoTime();
         DeadDirectionReport report = reader.read(Snapshot.of(net, probe));
         double readMs = (System.nanoTime() - r0) / 1e6;
-        return new Row(name, report.parameters(), readMs, epochMs, peakHeapMb(), report.timing().forwardPasses(),
+        Row row = new Row(name, report.parameters(), readMs, epochMs, peakHeapMb(), report.timing().forwardPasses(),
                 report.global().learningCoefficient());
+        // Each row as soon as it is measured: the large models take minutes.
+        System.out.printf(Locale.ROOT, "measured %s: P %d, read %.0f ms, epoch %.0f ms, ratio %.3f, %d passes%n", name,
+                row.p(), readMs, epochMs, readMs / epochMs, row.passes());
+        return row;
     }
 
     private static void resetPeaks() {
