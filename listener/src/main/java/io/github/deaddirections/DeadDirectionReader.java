@@ -137,14 +137,23 @@ public final class DeadDirectionReader {
         DetectionContext context = new DetectionContext(snapshot, config, spectrum);
         List<Candidate> candidates = new ArrayList<>();
         for (Detector d : detectors) {
-            candidates.addAll(d.detect(context));
+            long detectorStart = System.nanoTime();
+            long detectorPasses = snapshot.model().forwardPasses();
+            List<Candidate> found = d.detect(context);
+            candidates.addAll(found);
+            LOG.debug("detector {}: {} candidates, {} forward passes, {} ms", d.mechanism(), found.size(),
+                    snapshot.model().forwardPasses() - detectorPasses, (System.nanoTime() - detectorStart) / 1_000_000);
         }
+        long classifyStart = System.nanoTime();
+        long classifyPasses = snapshot.model().forwardPasses();
         Classifier classifier;
         List<ClassifiedStructure> structures;
         try (ReadPool pool = new ReadPool(reader, snapshot.model(), config.parallelism())) {
             classifier = new Classifier(snapshot, config, pool, exactPath ? fisher : null, coordinateScale);
             structures = classifier.classify(candidates, spectrum);
         }
+        LOG.debug("classification: {} structures, {} forward passes, {} ms", structures.size(),
+                snapshot.model().forwardPasses() - classifyPasses, (System.nanoTime() - classifyStart) / 1_000_000);
 
         int gauge = 0;
         int genuine = 0;

@@ -4,9 +4,12 @@ import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -97,6 +100,14 @@ public abstract class ForwardModel {
      * cannot use one ignore it.
      */
     void evaluateHeadDirectly(DenseChain.Head head) {
+    }
+
+    /**
+     * Lets this model take passes that move only one layer's bias from that layer's cached
+     * pre-activation (see {@link BiasMove}); the map gives each eligible layer position its bias's
+     * place in theta. Models that cannot resume mid-way ignore it.
+     */
+    void evaluateBiasMoves(Map<Integer, int[]> biasByLayer) {
     }
 
     /**
@@ -269,10 +280,16 @@ public abstract class ForwardModel {
         private IncrementalPass incremental;
         /** Networks of the layers from a position on, sharing this copy's parameters (see {@link #suffix}). */
         private final Map<Integer, MultiLayerNetwork> suffixes = new java.util.HashMap<>();
+        /** Per start position, the array a partial pass's input is copied into. */
+        private final Map<Integer, INDArray> inputScratch = new java.util.HashMap<>();
         /** The dense head of a network that is not dense throughout, or null. */
         private DenseChain.Head head;
         /** Passes near theta-hat through the head, from its input at theta-hat; built on first use. */
         private IncrementalPass headPass;
+        /** Bias places of the layers whose bias-only moves start from their pre-activation. */
+        private Map<Integer, int[]> biasByLayer = Map.of();
+        /** Those moves at the current theta-hat, built on first use (empty: not applicable). */
+        private final Map<Integer, java.util.Optional<BiasMove>> biasMoves = new java.util.HashMap<>();
 
         Mln(MultiLayerNetwork net, INDArray probe, AtomicLong passes) {
             super(probe, passes);
@@ -289,6 +306,7 @@ public abstract class ForwardModel {
                 copy.head = head;
                 copy.headPass = headPass;
                 copy.cachedInputs = cachedInputs;
+                copy.biasByLayer = biasByLayer;
                 copy.pacing(super.cpuShareValue());
                 return copy;
             }
@@ -307,6 +325,35 @@ public abstract class ForwardModel {
         }
 
         @Override
+        void evaluateBiasMoves(Map<Integer, int[]> biasByLayer) {
+            this.biasByLayer = Map.copyOf(biasByLayer);
+            anchored();
+        }
+
+        /** The bias-only move of the layer at this position, at the current theta-hat, or null. */
+        private BiasMove biasMove(int position) {
+            int[] bias = biasByLayer.get(position);
+            if (bias == null || anchor == null || position + 1 >= net.getnLayers()) {
+                return null;
+            }
+            return biasMoves.computeIfAbsent(position, l -> {
+                cacheInputsAtAnchor();
+                load(anchor);
+                INDArray z = partial(l, l + 1, true).output(cachedInputs.get(l).dup(), false);
+                IActivation act = ((BaseLayer) net.getLayerWiseConfigurations().getConf(l).getLayer()).getActivationFn();
+                return java.util.Optional.of(new BiasMove(bias, (int) paramOffset(l), anchor.length, z, act));
+            }).orElse(null);
+        }
+
+        private long paramOffset(int layer) {
+            long offset = 0;
+            for (int l = 0; l < layer; l++) {
+                offset += net.getLayer(l).numParams();
+            }
+            return offset;
+        }
+
+        @Override
         protected Map<String, INDArray> cachedLayerInputs(double[] theta, List<LayerInfo> layers) {
             if (incremental == null || !java.util.Arrays.equals(theta, anchor)) {
                 return null;
@@ -322,6 +369,7 @@ public abstract class ForwardModel {
         protected void anchored() {
             this.incremental = chain == null || anchor == null ? null : new IncrementalPass(chain, anchor);
             this.headPass = null;
+            this.biasMoves.clear();
         }
 
         /** The head's incremental pass at the current theta-hat (its input computed once by DL4J). */
@@ -374,6 +422,15 @@ public abstract class ForwardModel {
                     }
                 }
             }
+            BiasMove move = biasMove(fromLayer);
+            if (move != null) {
+                INDArray moved = move.output(theta, anchor);
+                if (moved != null) {
+                    // Only this layer's bias moved: its output from the cached pre-activation, then the layers above.
+                    load(theta);
+                    return rows(perStep(suffix(fromLayer + 1).output(moved, false)));
+                }
+            }
             return super.evaluate(theta, fromLayer);
         }
 
@@ -392,7 +449,16 @@ public abstract class ForwardModel {
             if (from >= net.getnLayers()) {
                 return forward();
             }
-            return suffix(from).output(cachedInputs.get(from), false);
+            // A copy of the cached input, reused: some layers (PReLU, an ActivationLayer) work in place.
+            INDArray cached = cachedInputs.get(from);
+            INDArray in = inputScratch.get(from);
+            if (in == null || !java.util.Arrays.equals(in.shape(), cached.shape())) {
+                in = cached.dup();
+                inputScratch.put(from, in);
+            } else {
+                in.assign(cached);
+            }
+            return suffix(from).output(in, false);
         }
 
         /**
@@ -402,34 +468,44 @@ public abstract class ForwardModel {
          * the garbage collector (a convolution's im2col alone is hundreds of MB at 1e6 parameters).
          */
         private MultiLayerNetwork suffix(int from) {
-            return suffixes.computeIfAbsent(from, f -> {
-                MultiLayerConfiguration whole = net.getLayerWiseConfigurations();
-                List<NeuralNetConfiguration> confs = new java.util.ArrayList<>();
-                Map<Integer, InputPreProcessor> pre = new java.util.HashMap<>();
-                long offset = 0;
-                for (int l = 0; l < net.getnLayers(); l++) {
-                    if (l < f) {
-                        offset += net.getLayer(l).numParams();
-                        continue;
-                    }
-                    confs.add(whole.getConf(l).clone());
-                    if (whole.getInputPreProcess(l) != null) {
-                        pre.put(l - f, whole.getInputPreProcess(l).clone());
-                    }
+            return suffixes.computeIfAbsent(from, f -> partial(f, net.getnLayers(), false));
+        }
+
+        /**
+         * Layers [from, to) as a network sharing this copy's parameters; with {@code linearTop}
+         * the last one's activation is the identity (its output is then the pre-activation).
+         */
+        private MultiLayerNetwork partial(int from, int to, boolean linearTop) {
+            MultiLayerConfiguration whole = net.getLayerWiseConfigurations();
+            List<NeuralNetConfiguration> confs = new java.util.ArrayList<>();
+            Map<Integer, InputPreProcessor> pre = new java.util.HashMap<>();
+            long length = 0;
+            for (int l = from; l < to; l++) {
+                NeuralNetConfiguration c = whole.getConf(l).clone();
+                if (linearTop && l == to - 1) {
+                    ((BaseLayer) c.getLayer()).setActivationFn(new ActivationIdentity());
                 }
-                MultiLayerConfiguration conf = new MultiLayerConfiguration.Builder().confs(confs).inputPreProcessors(pre)
-                        .dataType(whole.getDataType()).inferenceWorkspaceMode(WorkspaceMode.ENABLED)
-                        .validateOutputLayerConfig(false).build();
-                MultiLayerNetwork sub = new MultiLayerNetwork(conf);
-                INDArray all = net.params(); // rank 1, the network's own buffer
-                INDArray view = offset == all.length() ? null
-                        : all.get(NDArrayIndex.interval(offset, all.length())).reshape(1, all.length() - offset);
-                sub.init(view, false);
-                if (view != null && !aliases(all, offset, sub.params())) {
-                    throw new IllegalStateException("the partial network does not share the copy's parameters");
+                confs.add(c);
+                if (whole.getInputPreProcess(l) != null) {
+                    pre.put(l - from, whole.getInputPreProcess(l).clone());
                 }
-                return sub;
-            });
+                length += net.getLayer(l).numParams();
+            }
+            MultiLayerConfiguration conf = new MultiLayerConfiguration.Builder().confs(confs).inputPreProcessors(pre)
+                    .dataType(whole.getDataType()).inferenceWorkspaceMode(WorkspaceMode.ENABLED)
+                    .validateOutputLayerConfig(false).build();
+            MultiLayerNetwork sub = new MultiLayerNetwork(conf);
+            INDArray all = net.params(); // rank 1, the network's own buffer
+            long offset = paramOffset(from);
+            // A [1, length] row over the same buffer at the layers' offset (ND4J's reshape of a
+            // sliced view can come back with strides DL4J's parameter views do not expect).
+            INDArray view = length == 0 ? null
+                    : Nd4j.create(all.data(), new long[]{1, length}, new long[]{length, 1}, all.offset() + offset, 'c');
+            sub.init(view, false);
+            if (view != null && !aliases(all, offset, sub.params())) {
+                throw new IllegalStateException("the partial network does not share the copy's parameters");
+            }
+            return sub;
         }
 
         /** Whether writing {@code whole[offset]} shows in {@code part[0]} (same memory, not a copy). */

@@ -189,6 +189,14 @@ public final class Snapshot {
             model.evaluateDirectly(chain.get());
         } else {
             DenseChain.head(layers, layout).ifPresent(model::evaluateHeadDirectly);
+            Map<Integer, int[]> biasByLayer = new HashMap<>();
+            for (LayerInfo layer : layers) {
+                Optional<ParameterBlock> bias = layout.block(layer.name(), "b");
+                if (bias.isPresent() && BiasMove.applies(layer.conf())) {
+                    biasByLayer.put(layer.position(), bias.get().flatIndex());
+                }
+            }
+            model.evaluateBiasMoves(biasByLayer);
         }
         Snapshot snapshot = new Snapshot(theta, probe, layout, layers, model);
         snapshot.checkRuns();

@@ -109,6 +109,15 @@ class DenseChainTest {
         double[] conv = s.parameters();
         conv[s.layout().block("0", "W").orElseThrow().flatIndex()[4]] += 0.5;
         assertClose(dl4j(net, probe, conv), s.model().output(conv, 0), "a convolution move still goes through DL4J");
+        // A move of the convolution's bias alone starts from its cached pre-activation (BiasMove).
+        double[] bias = s.parameters();
+        int[] b0 = s.layout().block("0", "b").orElseThrow().flatIndex();
+        bias[b0[1]] += 0.3;
+        bias[b0[2]] -= 0.2;
+        assertClose(dl4j(net, probe, bias), s.model().output(bias, 0), "bias-only move of the convolution");
+        bias[b0[0]] -= 0.5;
+        assertClose(dl4j(net, probe, bias), s.model().output(bias, 0), "a second bias move (the scratch is reused)");
+        assertClose(dl4j(net, probe, conv), s.model().output(conv, 0), "a kernel move after bias moves");
     }
 
     private static double[][] dl4j(MultiLayerNetwork net, INDArray probe, double[] theta) {
