@@ -14,6 +14,8 @@ import java.util.List;
  */
 public final class DirectionReader {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DirectionReader.class);
+
     private final DirectionalCurve curve;
     private final ReadConfig config;
     private final RateFit fit;
@@ -79,7 +81,10 @@ public final class DirectionReader {
             kl[i] = points.get(i).kl();
         }
         RateEstimate estimate = fit.fit(radii, fisher, nullThreshold);
-        return new DirectionRead(role, radii, fisher, kl, estimate, max > clearLevel);
+        DirectionRead read = new DirectionRead(role, radii, fisher, kl, estimate, max > clearLevel);
+        LOG.debug("{}: {} radii ({} passes from layer {}): {}", role, radii.length, 5 * radii.length, fromLayer,
+                read.verdict());
+        return read;
     }
 
     private static int countAbove(List<DirectionalCurve.Point> points, double threshold) {
