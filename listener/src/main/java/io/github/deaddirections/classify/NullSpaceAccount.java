@@ -13,9 +13,9 @@ import java.util.Map;
  * dimensions inside the null space that no earlier structure owns.
  *
  * <p>On the exact path the null space is known and claims are projected into it (dense, P is
- * within the fisher-null limit). On the structural path the whole of R^P stands in for it and
- * claims stay sparse: a new direction is orthogonalised only against claimed directions that
- * share a coordinate with it, so memory and time stay proportional to the supports.
+ * within the fisher-null limit) and kept as an orthonormal basis. On the structural path the
+ * whole of R^P stands in for it and claims stay sparse ({@link SparseSpan}): memory and time
+ * stay proportional to the supports and their overlaps.
  */
 final class NullSpaceAccount {
 
@@ -25,6 +25,8 @@ final class NullSpaceAccount {
     private static final double SPANNED = 1e-6;
 
     private final double[][] nullBasis;
+    /** The claimed span on the structural path (no null basis). */
+    private final SparseSpan span = new SparseSpan();
     private final List<Direction> claimed = new ArrayList<>();
     private final Map<Integer, List<Integer>> touching = new HashMap<>();
     /** Scratch for {@link #remainder}: values, the call that last wrote each entry, and what it wrote. */
@@ -41,6 +43,13 @@ final class NullSpaceAccount {
     int claim(List<Direction> directions) {
         int added = 0;
         for (Direction v : directions) {
+            if (nullBasis == null) {
+                if (v.norm() > 0 && span.distance(v.normalised()) > SPANNED) {
+                    span.add(v.normalised());
+                    added++;
+                }
+                continue;
+            }
             Direction rest = unclaimedPart(v);
             if (rest != null) {
                 add(remainder(rest.normalised()).normalised());
@@ -55,16 +64,19 @@ final class NullSpaceAccount {
      * or in the span already claimed. Lets the classifier skip reading what is owned already.
      */
     boolean owns(Direction v) {
+        if (nullBasis == null) {
+            return !(v.norm() > 0) || span.distance(v.normalised()) <= SPANNED;
+        }
         return unclaimedPart(v) == null;
     }
 
-    /** The part of v inside the null space that no claim spans yet; null when there is none to speak of. */
+    /** The part of v inside the (exact) null space that no claim spans yet; null when there is none to speak of. */
     private Direction unclaimedPart(Direction v) {
         double norm = v.norm();
         if (!(norm > 0)) {
             return null;
         }
-        Direction w = nullBasis == null ? v : Direction.of(project(v));
+        Direction w = Direction.of(project(v));
         if (w.norm() < INSIDE * norm) {
             return null;
         }
