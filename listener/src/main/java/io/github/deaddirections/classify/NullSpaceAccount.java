@@ -3,9 +3,7 @@ package io.github.deaddirections.classify;
 import io.github.deaddirections.detect.Direction;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The ledger of the Fisher null space (METHOD 3, ownership): every null dimension belongs to
@@ -27,13 +25,8 @@ final class NullSpaceAccount {
     private final double[][] nullBasis;
     /** The claimed span on the structural path (no null basis). */
     private final SparseSpan span = new SparseSpan();
+    /** Orthonormal basis of the claims on the exact path (dense: P is within the fisher-null limit). */
     private final List<Direction> claimed = new ArrayList<>();
-    private final Map<Integer, List<Integer>> touching = new HashMap<>();
-    /** Scratch for {@link #remainder}: values, the call that last wrote each entry, and what it wrote. */
-    private double[] work;
-    private int[] stamp;
-    private int call;
-    private final List<Integer> touched = new ArrayList<>();
 
     NullSpaceAccount(double[][] nullBasis) {
         this.nullBasis = nullBasis;
@@ -52,7 +45,7 @@ final class NullSpaceAccount {
             }
             Direction rest = unclaimedPart(v);
             if (rest != null) {
-                add(remainder(rest.normalised()).normalised());
+                claimed.add(against(rest.normalised(), claimed).normalised());
                 added++;
             }
         }
@@ -80,7 +73,7 @@ final class NullSpaceAccount {
         if (w.norm() < INSIDE * norm) {
             return null;
         }
-        Direction rest = remainder(remainder(w));
+        Direction rest = against(against(w, claimed), claimed); // twice: Gram-Schmidt loses orthogonality once
         return rest.norm() > SPANNED * norm ? rest : null;
     }
 
@@ -102,14 +95,6 @@ final class NullSpaceAccount {
         return basis;
     }
 
-    private void add(Direction d) {
-        int id = claimed.size();
-        claimed.add(d);
-        for (int k = 0; k < d.nonZeros(); k++) {
-            touching.computeIfAbsent(d.coordinate(k), c -> new ArrayList<>()).add(id);
-        }
-    }
-
     private double[] project(Direction v) {
         double[] w = new double[v.size()];
         for (double[] n : nullBasis) {
@@ -119,60 +104,6 @@ final class NullSpaceAccount {
             }
         }
         return w;
-    }
-
-    /** v minus its components along the claimed directions that share a coordinate with it. */
-    private Direction remainder(Direction v) {
-        java.util.BitSet near = new java.util.BitSet(claimed.size());
-        for (int k = 0; k < v.nonZeros(); k++) {
-            List<Integer> ids = touching.get(v.coordinate(k));
-            if (ids != null) {
-                ids.forEach(near::set);
-            }
-        }
-        if (near.isEmpty()) {
-            return v;
-        }
-        // Sparse arithmetic in a dense scratch vector: cost proportional to the supports involved,
-        // not to P (entries count only where stamped in this call).
-        if (work == null || work.length != v.size()) {
-            work = new double[v.size()];
-            stamp = new int[v.size()];
-        }
-        call++;
-        touched.clear();
-        for (int k = 0; k < v.nonZeros(); k++) {
-            work[touch(v.coordinate(k))] += v.entry(k);
-        }
-        for (int id = near.nextSetBit(0); id >= 0; id = near.nextSetBit(id + 1)) {
-            Direction q = claimed.get(id);
-            double c = 0;
-            for (int k = 0; k < q.nonZeros(); k++) {
-                int i = q.coordinate(k);
-                if (stamp[i] == call) {
-                    c += work[i] * q.entry(k);
-                }
-            }
-            for (int k = 0; k < q.nonZeros(); k++) {
-                work[touch(q.coordinate(k))] -= c * q.entry(k);
-            }
-        }
-        int[] idx = touched.stream().mapToInt(Integer::intValue).sorted().toArray();
-        double[] val = new double[idx.length];
-        for (int k = 0; k < idx.length; k++) {
-            val[k] = work[idx[k]];
-        }
-        return Direction.sparse(v.size(), idx, val);
-    }
-
-    /** Marks coordinate i as part of this call's vector (zero until written); returns i. */
-    private int touch(int i) {
-        if (stamp[i] != call) {
-            stamp[i] = call;
-            work[i] = 0;
-            touched.add(i);
-        }
-        return i;
     }
 
     private static Direction against(Direction v, List<Direction> basis) {
