@@ -130,7 +130,7 @@ public final class Layers {
         return isPlainRelu(a) || a instanceof ActivationLReLU;
     }
 
-    private static boolean isPlainRelu(IActivation a) {
+    static boolean isPlainRelu(IActivation a) {
         if (!(a instanceof ActivationReLU relu)) {
             return false;
         }

@@ -64,8 +64,10 @@ public final class OutputNullDetector implements Detector {
             int[] bias = b.get().flatIndex();
             if (block.needsPasses() && bias.length > context.config().outputNullMaxWidth()) {
                 // 4 partial passes per output unit: bounded so the read's cost stays flat in the width.
-                LOG.debug("layer {} has {} outputs, above outputNullMaxWidth = {}: output-null skipped", layer.name(),
-                        bias.length, context.config().outputNullMaxWidth());
+                // The exact part needs no passes: ReLU units inactive on the whole probe.
+                inactiveUnits(context, layer, w.get(), bias).ifPresent(out::add);
+                LOG.debug("layer {} has {} outputs, above outputNullMaxWidth = {}: output-null limited to inactive units",
+                        layer.name(), bias.length, context.config().outputNullMaxWidth());
                 continue;
             }
             double step = context.config().jacobianStep() * scale(snapshot, layer);
@@ -82,6 +84,68 @@ public final class OutputNullDetector implements Detector {
             }
         }
         return out;
+    }
+
+    /**
+     * A dense ReLU layer's units that are inactive ({@code z <= 0}) on every probe sample: their
+     * activation derivative vanishes identically, so {@code g = e_j} is an exact null vector of G
+     * and every lift (the unit's incoming weights and bias) is flat. Found from the layer's input
+     * at theta-hat, with no stencil; all of a layer's lifts form one candidate, so the classifier
+     * reads a few and claims the rest.
+     */
+    private static Optional<Candidate> inactiveUnits(DetectionContext context, LayerInfo layer, ParameterBlock w, int[] bias) {
+        if (!Layers.isPlainDense(layer) || !layer.activation().map(Layers::isPlainRelu).orElse(false)) {
+            return Optional.empty();
+        }
+        org.nd4j.linalg.api.ndarray.INDArray input = context.layerInputs().get(layer.name());
+        if (input == null || input.rank() != 2) {
+            return Optional.empty();
+        }
+        Snapshot snapshot = context.snapshot();
+        double[] theta = snapshot.parametersView();
+        double[][] x = io.github.deaddirections.snapshot.ForwardModel.rows(input);
+        int nIn = (int) w.dim(0);
+        int nOut = (int) w.dim(1);
+        double[][] weights = new double[nIn][nOut];
+        for (int i = 0; i < nIn; i++) {
+            for (int j = 0; j < nOut; j++) {
+                weights[i][j] = theta[w.index(i, j)];
+            }
+        }
+        double[] maxZ = new double[nOut];
+        java.util.Arrays.fill(maxZ, Double.NEGATIVE_INFINITY);
+        for (double[] row : x) {
+            double[] z = new double[nOut];
+            for (int j = 0; j < nOut; j++) {
+                z[j] = theta[bias[j]];
+            }
+            for (int i = 0; i < nIn; i++) {
+                if (row[i] != 0) {
+                    for (int j = 0; j < nOut; j++) {
+                        z[j] += row[i] * weights[i][j];
+                    }
+                }
+            }
+            for (int j = 0; j < nOut; j++) {
+                maxZ[j] = Math.max(maxZ[j], z[j]);
+            }
+        }
+        List<Orbit> lifts = new ArrayList<>();
+        int inactive = 0;
+        for (int j = 0; j < nOut; j++) {
+            if (maxZ[j] <= 0) {
+                inactive++;
+                double[] g = new double[nOut];
+                g[j] = 1.0;
+                lifts.addAll(denseLifts(snapshot, w, bias, g, j));
+            }
+        }
+        if (inactive > 0) {
+            LOG.debug("layer {}: {} of {} ReLU units are inactive on the whole probe", layer.name(), inactive, nOut);
+        }
+        return lifts.isEmpty() ? Optional.empty()
+                : Optional.of(new GaugeCandidate(MECHANISM + ":" + layer.name() + ":inactive", MECHANISM,
+                List.of(layer.name()), lifts));
     }
 
     /** a (x) g for a = each input axis and the bias: d_in + 1 straight lines. */
