@@ -26,6 +26,11 @@ final class SparseSpan {
     private final List<int[]> rowColumns = new ArrayList<>();
     private final List<double[]> rowValues = new ArrayList<>();
     private final Map<Integer, List<Integer>> touching = new HashMap<>();
+    /** Per column j of L, the rows i > j with an entry there (to find which y_i a solve reaches). */
+    private final List<List<Integer>> rowsWithColumn = new ArrayList<>();
+    /** The stored directions the last vector overlaps, and the entries of y its solve reached. */
+    private java.util.BitSet near = new java.util.BitSet();
+    private java.util.BitSet reached = new java.util.BitSet();
     /** Scratch of v's entries by coordinate, valid where stamped by the current call. */
     private double[] work;
     private int[] stamp;
@@ -40,8 +45,8 @@ final class SparseSpan {
     double distance(Direction v) {
         double[] y = solve(v);
         double inside = 0;
-        for (double yi : y) {
-            inside += yi * yi;
+        for (int i = reached.nextSetBit(0); i >= 0; i = reached.nextSetBit(i + 1)) {
+            inside += y[i] * y[i];
         }
         return Math.sqrt(Math.max(0.0, 1.0 - inside));
     }
@@ -51,9 +56,9 @@ final class SparseSpan {
         double[] y = solve(v);
         double inside = 0;
         int nonZeros = 0;
-        for (double yi : y) {
-            inside += yi * yi;
-            nonZeros += yi != 0 ? 1 : 0;
+        for (int i = reached.nextSetBit(0); i >= 0; i = reached.nextSetBit(i + 1)) {
+            inside += y[i] * y[i];
+            nonZeros += y[i] != 0 ? 1 : 0;
         }
         double diagonal = Math.sqrt(Math.max(0.0, 1.0 - inside));
         if (!(diagonal > 0)) {
@@ -63,10 +68,11 @@ final class SparseSpan {
         int[] cols = new int[nonZeros + 1];
         double[] vals = new double[nonZeros + 1];
         int k = 0;
-        for (int j = 0; j < y.length; j++) {
+        for (int j = reached.nextSetBit(0); j >= 0; j = reached.nextSetBit(j + 1)) {
             if (y[j] != 0) {
                 cols[k] = j;
                 vals[k++] = y[j];
+                rowsWithColumn.get(j).add(id);
             }
         }
         cols[k] = id;
@@ -74,21 +80,34 @@ final class SparseSpan {
         directions.add(v);
         rowColumns.add(cols);
         rowValues.add(vals);
+        rowsWithColumn.add(new ArrayList<>(2));
         for (int c = 0; c < v.nonZeros(); c++) {
             touching.computeIfAbsent(v.coordinate(c), x -> new ArrayList<>(2)).add(id);
         }
     }
 
-    /** y with L y = Q^T v (zero before the first stored direction v overlaps). */
+    /**
+     * y with L y = Q^T v. Only the entries the right-hand side reaches through L's columns can be
+     * non-zero (a sparse triangular solve): they are marked in {@link #reached} and solved in
+     * increasing order, so the cost is that of the rows reached, not of every row.
+     */
     private double[] solve(Direction v) {
-        int n = directions.size();
         double[] b = overlaps(v);
-        double[] y = new double[n];
-        int first = 0;
-        while (first < n && b[first] == 0) {
-            first++;
+        reached = (java.util.BitSet) near.clone();
+        java.util.ArrayDeque<Integer> frontier = new java.util.ArrayDeque<>();
+        for (int i = near.nextSetBit(0); i >= 0; i = near.nextSetBit(i + 1)) {
+            frontier.add(i);
         }
-        for (int i = first; i < n; i++) {
+        while (!frontier.isEmpty()) {
+            for (int i : rowsWithColumn.get(frontier.poll())) {
+                if (!reached.get(i)) {
+                    reached.set(i);
+                    frontier.add(i);
+                }
+            }
+        }
+        double[] y = b; // solved in place: b_i is read before y_i is written
+        for (int i = reached.nextSetBit(0); i >= 0; i = reached.nextSetBit(i + 1)) {
             int[] cols = rowColumns.get(i);
             double[] vals = rowValues.get(i);
             double acc = b[i];
@@ -103,6 +122,7 @@ final class SparseSpan {
     /** b_i = q_i . v for every stored q_i (zero unless q_i shares a coordinate with v). */
     private double[] overlaps(Direction v) {
         double[] b = new double[directions.size()];
+        near = new java.util.BitSet(directions.size());
         if (directions.isEmpty()) {
             return b;
         }
@@ -111,7 +131,6 @@ final class SparseSpan {
             stamp = new int[v.size()];
         }
         call++;
-        java.util.BitSet near = new java.util.BitSet(directions.size());
         for (int k = 0; k < v.nonZeros(); k++) {
             int c = v.coordinate(k);
             stamp[c] = call;
