@@ -29,8 +29,10 @@ final class SparseSpan {
     /** Per column j of L, the rows i > j with an entry there (to find which y_i a solve reaches). */
     private final List<List<Integer>> rowsWithColumn = new ArrayList<>();
     /** The stored directions the last vector overlaps, and the entries of y its solve reached. */
-    private java.util.BitSet near = new java.util.BitSet();
-    private java.util.BitSet reached = new java.util.BitSet();
+    private final java.util.BitSet near = new java.util.BitSet();
+    private final java.util.BitSet reached = new java.util.BitSet();
+    /** Scratch for b and then y (solved in place), zero outside the entries marked reached. */
+    private double[] solution = new double[16];
     /** Scratch of v's entries by coordinate, valid where stamped by the current call. */
     private double[] work;
     private int[] stamp;
@@ -93,7 +95,8 @@ final class SparseSpan {
      */
     private double[] solve(Direction v) {
         double[] b = overlaps(v);
-        reached = (java.util.BitSet) near.clone();
+        reached.clear();
+        reached.or(near);
         java.util.ArrayDeque<Integer> frontier = new java.util.ArrayDeque<>();
         for (int i = near.nextSetBit(0); i >= 0; i = near.nextSetBit(i + 1)) {
             frontier.add(i);
@@ -119,10 +122,19 @@ final class SparseSpan {
         return y;
     }
 
-    /** b_i = q_i . v for every stored q_i (zero unless q_i shares a coordinate with v). */
+    /**
+     * b_i = q_i . v for every stored q_i (zero unless q_i shares a coordinate with v), in a scratch
+     * array reused across calls: allocating one of length n per call made n claims cost n^2.
+     */
     private double[] overlaps(Direction v) {
-        double[] b = new double[directions.size()];
-        near = new java.util.BitSet(directions.size());
+        for (int i = reached.nextSetBit(0); i >= 0; i = reached.nextSetBit(i + 1)) {
+            solution[i] = 0; // the last call's y, non-zero only where it reached
+        }
+        if (solution.length < directions.size()) {
+            solution = java.util.Arrays.copyOf(solution, Math.max(directions.size(), 2 * solution.length));
+        }
+        double[] b = solution;
+        near.clear();
         if (directions.isEmpty()) {
             return b;
         }
