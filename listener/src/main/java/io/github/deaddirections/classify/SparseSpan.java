@@ -26,8 +26,11 @@ final class SparseSpan {
     private final List<int[]> rowColumns = new ArrayList<>();
     private final List<double[]> rowValues = new ArrayList<>();
     private final Map<Integer, List<Integer>> touching = new HashMap<>();
-    /** Per column j of L, the rows i > j with an entry there (to find which y_i a solve reaches). */
-    private final List<List<Integer>> rowsWithColumn = new ArrayList<>();
+    /** Per column j of L, the rows i > j with an entry there (to find which y_i a solve reaches), unboxed. */
+    private int[][] rowsWithColumn = new int[16][];
+    private int[] rowsWithColumnCount = new int[16];
+    /** Work stack of the reach search. */
+    private int[] frontier = new int[16];
     /** The stored directions the last vector overlaps, and the entries of y its solve reached. */
     private final java.util.BitSet near = new java.util.BitSet();
     private final java.util.BitSet reached = new java.util.BitSet();
@@ -74,7 +77,7 @@ final class SparseSpan {
             if (y[j] != 0) {
                 cols[k] = j;
                 vals[k++] = y[j];
-                rowsWithColumn.get(j).add(id);
+                addRowToColumn(j, id);
             }
         }
         cols[k] = id;
@@ -82,7 +85,11 @@ final class SparseSpan {
         directions.add(v);
         rowColumns.add(cols);
         rowValues.add(vals);
-        rowsWithColumn.add(new ArrayList<>(2));
+        if (id >= rowsWithColumn.length) {
+            rowsWithColumn = java.util.Arrays.copyOf(rowsWithColumn, 2 * rowsWithColumn.length);
+            rowsWithColumnCount = java.util.Arrays.copyOf(rowsWithColumnCount, 2 * rowsWithColumnCount.length);
+        }
+        rowsWithColumn[id] = new int[2];
         for (int c = 0; c < v.nonZeros(); c++) {
             touching.computeIfAbsent(v.coordinate(c), x -> new ArrayList<>(2)).add(id);
         }
@@ -97,15 +104,18 @@ final class SparseSpan {
         double[] b = overlaps(v);
         reached.clear();
         reached.or(near);
-        java.util.ArrayDeque<Integer> frontier = new java.util.ArrayDeque<>();
+        int top = 0;
         for (int i = near.nextSetBit(0); i >= 0; i = near.nextSetBit(i + 1)) {
-            frontier.add(i);
+            top = push(top, i);
         }
-        while (!frontier.isEmpty()) {
-            for (int i : rowsWithColumn.get(frontier.poll())) {
+        while (top > 0) {
+            int j = frontier[--top];
+            int[] rows = rowsWithColumn[j];
+            for (int r = 0; r < rowsWithColumnCount[j]; r++) {
+                int i = rows[r];
                 if (!reached.get(i)) {
                     reached.set(i);
-                    frontier.add(i);
+                    top = push(top, i);
                 }
             }
         }
@@ -120,6 +130,23 @@ final class SparseSpan {
             y[i] = acc / vals[cols.length - 1];
         }
         return y;
+    }
+
+    private int push(int top, int i) {
+        if (top == frontier.length) {
+            frontier = java.util.Arrays.copyOf(frontier, 2 * frontier.length);
+        }
+        frontier[top] = i;
+        return top + 1;
+    }
+
+    private void addRowToColumn(int column, int row) {
+        int[] rows = rowsWithColumn[column];
+        if (rowsWithColumnCount[column] == rows.length) {
+            rows = java.util.Arrays.copyOf(rows, 2 * rows.length);
+            rowsWithColumn[column] = rows;
+        }
+        rows[rowsWithColumnCount[column]++] = row;
     }
 
     /**
