@@ -130,7 +130,7 @@ public final class Layers {
         return isPlainRelu(a) || a instanceof ActivationLReLU;
     }
 
-    static boolean isPlainRelu(IActivation a) {
+    private static boolean isPlainRelu(IActivation a) {
         if (!(a instanceof ActivationReLU relu)) {
             return false;
         }

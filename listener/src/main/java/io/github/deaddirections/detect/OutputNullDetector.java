@@ -62,32 +62,19 @@ public final class OutputNullDetector implements Detector {
                 continue;
             }
             int[] bias = b.get().flatIndex();
-            // The exact part first, with no pass: ReLU units inactive on the whole probe (G's rows
-            // and columns for them vanish, so G = G_live (+) 0); stencils only for the live units.
-            boolean[] inactive = inactiveReluUnits(context, layer, w.get(), bias);
-            inactiveCandidate(snapshot, layer, w.get(), bias, inactive).ifPresent(out::add);
-            int[] live = java.util.stream.IntStream.range(0, bias.length).filter(j -> !inactive[j]).toArray();
-            if (live.length == 0) {
-                continue;
-            }
-            if (block.needsPasses() && live.length > context.config().outputNullMaxWidth()) {
+            if (block.needsPasses() && bias.length > context.config().outputNullMaxWidth()) {
                 // 4 partial passes per output unit: bounded so the read's cost stays flat in the width.
-                LOG.debug("layer {} has {} live outputs, above outputNullMaxWidth = {}: output-null stencils skipped",
-                        layer.name(), live.length, context.config().outputNullMaxWidth());
+                LOG.debug("layer {} has {} outputs, above outputNullMaxWidth = {}: output-null skipped", layer.name(),
+                        bias.length, context.config().outputNullMaxWidth());
                 continue;
             }
-            int[] liveBias = java.util.Arrays.stream(live).map(j -> bias[j]).toArray();
             double step = context.config().jacobianStep() * scale(snapshot, layer);
-            List<double[]> nulls = block.nullCombinations(axes(liveBias), ones(liveBias.length), step, 0.0);
-            double liveNorm = block.lastNorm();
+            List<double[]> nulls = block.nullCombinations(axes(bias), ones(bias.length), step, 0.0);
+            double live = block.lastNorm();
             for (int v = 0; v < nulls.size(); v++) {
-                double[] g = new double[bias.length];
-                for (int k = 0; k < live.length; k++) {
-                    g[live[k]] = nulls.get(v)[k];
-                }
                 List<Orbit> lifts = Layers.isConvolution(layer)
-                        ? convolutionLifts(snapshot, block, w.get(), bias, g, step, v, liveNorm)
-                        : denseLifts(snapshot, w.get(), bias, g, "g" + v);
+                        ? convolutionLifts(snapshot, block, w.get(), bias, nulls.get(v), step, v, live)
+                        : denseLifts(snapshot, w.get(), bias, nulls.get(v), v);
                 if (!lifts.isEmpty()) {
                     out.add(new GaugeCandidate(MECHANISM + ":" + layer.name() + ":g" + v, MECHANISM, List.of(layer.name()),
                             lifts));
@@ -97,78 +84,8 @@ public final class OutputNullDetector implements Detector {
         return out;
     }
 
-    /**
-     * A dense ReLU layer's units that are inactive ({@code z <= 0}) on every probe sample: their
-     * activation derivative vanishes identically, so {@code g = e_j} is an exact null vector of G
-     * and every lift (the unit's incoming weights and bias) is flat. Found from the layer's input
-     * at theta-hat, with no stencil (all false for other layers).
-     */
-    private static boolean[] inactiveReluUnits(DetectionContext context, LayerInfo layer, ParameterBlock w, int[] bias) {
-        boolean[] inactive = new boolean[bias.length];
-        if (!Layers.isPlainDense(layer) || !layer.activation().map(Layers::isPlainRelu).orElse(false)) {
-            return inactive;
-        }
-        org.nd4j.linalg.api.ndarray.INDArray input = context.layerInputs().get(layer.name());
-        if (input == null || input.rank() != 2) {
-            return inactive;
-        }
-        double[] theta = context.snapshot().parametersView();
-        double[][] x = io.github.deaddirections.snapshot.ForwardModel.rows(input);
-        int nIn = (int) w.dim(0);
-        int nOut = (int) w.dim(1);
-        double[][] weights = new double[nIn][nOut];
-        for (int i = 0; i < nIn; i++) {
-            for (int j = 0; j < nOut; j++) {
-                weights[i][j] = theta[w.index(i, j)];
-            }
-        }
-        double[] maxZ = new double[nOut];
-        java.util.Arrays.fill(maxZ, Double.NEGATIVE_INFINITY);
-        for (double[] row : x) {
-            double[] z = new double[nOut];
-            for (int j = 0; j < nOut; j++) {
-                z[j] = theta[bias[j]];
-            }
-            for (int i = 0; i < nIn; i++) {
-                if (row[i] != 0) {
-                    for (int j = 0; j < nOut; j++) {
-                        z[j] += row[i] * weights[i][j];
-                    }
-                }
-            }
-            for (int j = 0; j < nOut; j++) {
-                maxZ[j] = Math.max(maxZ[j], z[j]);
-            }
-        }
-        for (int j = 0; j < nOut; j++) {
-            inactive[j] = maxZ[j] <= 0;
-        }
-        return inactive;
-    }
-
-    /** All inactive units' lifts as one candidate, so the classifier reads a few and claims the rest. */
-    private static Optional<Candidate> inactiveCandidate(Snapshot snapshot, LayerInfo layer, ParameterBlock w, int[] bias,
-                                                         boolean[] inactive) {
-        List<Orbit> lifts = new ArrayList<>();
-        int count = 0;
-        for (int j = 0; j < inactive.length; j++) {
-            if (inactive[j]) {
-                count++;
-                double[] g = new double[bias.length];
-                g[j] = 1.0;
-                lifts.addAll(denseLifts(snapshot, w, bias, g, "unit" + j));
-            }
-        }
-        if (count == 0) {
-            return Optional.empty();
-        }
-        LOG.debug("layer {}: {} of {} ReLU units are inactive on the whole probe", layer.name(), count, inactive.length);
-        return Optional.of(new GaugeCandidate(MECHANISM + ":" + layer.name() + ":inactive", MECHANISM, List.of(layer.name()),
-                lifts));
-    }
-
     /** a (x) g for a = each input axis and the bias: d_in + 1 straight lines. */
-    private static List<Orbit> denseLifts(Snapshot snapshot, ParameterBlock w, int[] bias, double[] g, String name) {
+    private static List<Orbit> denseLifts(Snapshot snapshot, ParameterBlock w, int[] bias, double[] g, int v) {
         int nIn = (int) w.dim(0);
         List<Orbit> lifts = new ArrayList<>();
         for (int i = 0; i <= nIn; i++) {
@@ -176,7 +93,7 @@ public final class OutputNullDetector implements Detector {
             for (int j = 0; j < bias.length; j++) {
                 coords[j] = i < nIn ? w.index(i, j) : bias[j];
             }
-            lifts.add(straight(snapshot, name + (i < nIn ? ":in" + i : ":bias"), coords, g));
+            lifts.add(straight(snapshot, "g" + v + (i < nIn ? ":in" + i : ":bias"), coords, g));
         }
         return lifts;
     }

@@ -72,33 +72,6 @@ class KfacDetectorsTest {
     }
 
     /**
-     * Above {@code outputNullMaxWidth} no stencils are taken, but a ReLU unit inactive on the whole
-     * probe is still found from the layer's input (G's row vanishes identically): on the
-     * structural path the read then gives what the exact Fisher rank gives. relu-rescaling with
-     * unit 3 dead: null = its 3 + 1 incoming (output-null) + 1 outgoing (activation-null) + 3
-     * rescaling orbits = 8, rank 13, lambda 13/2.
-     */
-    @Test
-    void inactiveReluUnitsOfAWideLayerAreFoundWithoutStencils() {
-        Cell cell = ConstructedCells.reluRescaling(1);
-        MultiLayerNetwork net = cell.network();
-        net.getLayer(0).getParam("b").putScalar(3, -10.0);
-        io.github.deaddirections.report.DeadDirectionReport exact = io.github.deaddirections.DeadDirectionReader.builder()
-                .build().read(io.github.deaddirections.snapshot.Snapshot.of(net, cell.probe()));
-        io.github.deaddirections.report.DeadDirectionReport structural = io.github.deaddirections.DeadDirectionReader.builder()
-                .config(ReadConfig.builder().fisherNullLimit(1).outputNullMaxWidth(1).build()).build()
-                .read(io.github.deaddirections.snapshot.Snapshot.of(net, cell.probe()));
-        assertEquals(Integer.valueOf(13), exact.fisherRank(), "the exact Fisher rank (independent of the detectors)");
-        assertEquals(6.5, exact.global().learningCoefficient(), 1e-12);
-        assertEquals(exact.global().learningCoefficient(), structural.global().learningCoefficient(), 1e-12,
-                "the structural path agrees with the exact one");
-        int inactive = structural.structures().stream().filter(s -> s.mechanism().equals(OutputNullDetector.MECHANISM))
-                .mapToInt(io.github.deaddirections.report.StructureReport::dimension).sum();
-        // Unit 3's 4 incoming dimensions, less any its rescaling orbit (claimed before) already owns.
-        assertTrue(inactive >= 3, "unit 3's incoming weights and bias, found with no stencil: " + inactive);
-    }
-
-    /**
      * Duplicate tanh units 2, 3 (same z): df/dz_2 a_3 = df/dz_3 a_2, so g = (a_3, -a_2)/n on units 2, 3 is
      * G-null; its lifts cancel only at first order (phi'' moves them at the second): straight order 2.
      */
