@@ -26,15 +26,11 @@ final class SparseSpan {
     private final List<int[]> rowColumns = new ArrayList<>();
     private final List<double[]> rowValues = new ArrayList<>();
     private final Map<Integer, List<Integer>> touching = new HashMap<>();
-    /** Per column j of L, the rows i > j with an entry there (to find which y_i a solve reaches), unboxed. */
-    private int[][] rowsWithColumn = new int[16][];
-    private int[] rowsWithColumnCount = new int[16];
-    /** Work stack of the reach search. */
-    private int[] frontier = new int[16];
-    /** The stored directions the last vector overlaps, and the entries of y its solve reached. */
+    /** The stored directions the last vector overlaps, and the range of y its solve wrote. */
     private final java.util.BitSet near = new java.util.BitSet();
-    private final java.util.BitSet reached = new java.util.BitSet();
-    /** Scratch for b and then y (solved in place), zero outside the entries marked reached. */
+    private int solvedFrom;
+    private int solvedTo;
+    /** Scratch for b and then y (solved in place), zero outside [solvedFrom, solvedTo). */
     private double[] solution = new double[16];
     /** Scratch of v's entries by coordinate, valid where stamped by the current call. */
     private double[] work;
@@ -50,7 +46,7 @@ final class SparseSpan {
     double distance(Direction v) {
         double[] y = solve(v);
         double inside = 0;
-        for (int i = reached.nextSetBit(0); i >= 0; i = reached.nextSetBit(i + 1)) {
+        for (int i = solvedFrom; i < solvedTo; i++) {
             inside += y[i] * y[i];
         }
         return Math.sqrt(Math.max(0.0, 1.0 - inside));
@@ -61,7 +57,7 @@ final class SparseSpan {
         double[] y = solve(v);
         double inside = 0;
         int nonZeros = 0;
-        for (int i = reached.nextSetBit(0); i >= 0; i = reached.nextSetBit(i + 1)) {
+        for (int i = solvedFrom; i < solvedTo; i++) {
             inside += y[i] * y[i];
             nonZeros += y[i] != 0 ? 1 : 0;
         }
@@ -73,11 +69,10 @@ final class SparseSpan {
         int[] cols = new int[nonZeros + 1];
         double[] vals = new double[nonZeros + 1];
         int k = 0;
-        for (int j = reached.nextSetBit(0); j >= 0; j = reached.nextSetBit(j + 1)) {
+        for (int j = solvedFrom; j < solvedTo; j++) {
             if (y[j] != 0) {
                 cols[k] = j;
                 vals[k++] = y[j];
-                addRowToColumn(j, id);
             }
         }
         cols[k] = id;
@@ -85,42 +80,22 @@ final class SparseSpan {
         directions.add(v);
         rowColumns.add(cols);
         rowValues.add(vals);
-        if (id >= rowsWithColumn.length) {
-            rowsWithColumn = java.util.Arrays.copyOf(rowsWithColumn, 2 * rowsWithColumn.length);
-            rowsWithColumnCount = java.util.Arrays.copyOf(rowsWithColumnCount, 2 * rowsWithColumnCount.length);
-        }
-        rowsWithColumn[id] = new int[2];
         for (int c = 0; c < v.nonZeros(); c++) {
             touching.computeIfAbsent(v.coordinate(c), x -> new ArrayList<>(2)).add(id);
         }
     }
 
     /**
-     * y with L y = Q^T v. Only the entries the right-hand side reaches through L's columns can be
-     * non-zero (a sparse triangular solve): they are marked in {@link #reached} and solved in
-     * increasing order, so the cost is that of the rows reached, not of every row.
+     * y with L y = Q^T v, zero before the first stored direction v overlaps (rows are solved from
+     * there on; on the structural path most claims overlap nothing and cost nothing here).
      */
     private double[] solve(Direction v) {
         double[] b = overlaps(v);
-        reached.clear();
-        reached.or(near);
-        int top = 0;
-        for (int i = near.nextSetBit(0); i >= 0; i = near.nextSetBit(i + 1)) {
-            top = push(top, i);
-        }
-        while (top > 0) {
-            int j = frontier[--top];
-            int[] rows = rowsWithColumn[j];
-            for (int r = 0; r < rowsWithColumnCount[j]; r++) {
-                int i = rows[r];
-                if (!reached.get(i)) {
-                    reached.set(i);
-                    top = push(top, i);
-                }
-            }
-        }
+        int n = directions.size();
+        int first = near.nextSetBit(0);
+        first = first < 0 ? n : first;
         double[] y = b; // solved in place: b_i is read before y_i is written
-        for (int i = reached.nextSetBit(0); i >= 0; i = reached.nextSetBit(i + 1)) {
+        for (int i = first; i < n; i++) {
             int[] cols = rowColumns.get(i);
             double[] vals = rowValues.get(i);
             double acc = b[i];
@@ -129,24 +104,9 @@ final class SparseSpan {
             }
             y[i] = acc / vals[cols.length - 1];
         }
+        solvedFrom = first;
+        solvedTo = n;
         return y;
-    }
-
-    private int push(int top, int i) {
-        if (top == frontier.length) {
-            frontier = java.util.Arrays.copyOf(frontier, 2 * frontier.length);
-        }
-        frontier[top] = i;
-        return top + 1;
-    }
-
-    private void addRowToColumn(int column, int row) {
-        int[] rows = rowsWithColumn[column];
-        if (rowsWithColumnCount[column] == rows.length) {
-            rows = java.util.Arrays.copyOf(rows, 2 * rows.length);
-            rowsWithColumn[column] = rows;
-        }
-        rows[rowsWithColumnCount[column]++] = row;
     }
 
     /**
@@ -154,9 +114,7 @@ final class SparseSpan {
      * array reused across calls: allocating one of length n per call made n claims cost n^2.
      */
     private double[] overlaps(Direction v) {
-        for (int i = reached.nextSetBit(0); i >= 0; i = reached.nextSetBit(i + 1)) {
-            solution[i] = 0; // the last call's y, non-zero only where it reached
-        }
+        java.util.Arrays.fill(solution, solvedFrom, solvedTo, 0.0); // the last call's y lives only there
         if (solution.length < directions.size()) {
             solution = java.util.Arrays.copyOf(solution, Math.max(directions.size(), 2 * solution.length));
         }
