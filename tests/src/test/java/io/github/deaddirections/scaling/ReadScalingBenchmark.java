@@ -127,8 +127,12 @@ class ReadScalingBenchmark {
 
         INDArray probe = image ? x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, PROBE)).dup()
                 : x.getRows(java.util.stream.IntStream.range(0, PROBE).toArray());
-        DeadDirectionReader reader = DeadDirectionReader.builder()
-                .config(ReadConfig.builder().fisherNullLimit(1).build()).build();
+        // -Dbench.outputNullMaxWidth=0 reads without the K-FAC G side's stencils.
+        ReadConfig.Builder config = ReadConfig.builder().fisherNullLimit(1);
+        if (System.getProperty("bench.outputNullMaxWidth") != null) {
+            config.outputNullMaxWidth(Integer.getInteger("bench.outputNullMaxWidth"));
+        }
+        DeadDirectionReader reader = DeadDirectionReader.builder().config(config.build()).build();
         resetPeaks();
         long r0 = System.nanoTime();
         DeadDirectionReport report = reader.read(Snapshot.of(net, probe));
