@@ -1,6 +1,7 @@
 package io.github.deaddirections.classify;
 
 import io.github.deaddirections.detect.Direction;
+import io.github.deaddirections.detect.Directions;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.factory.LinearSolverFactory_DDRM;
@@ -95,7 +96,7 @@ class SparseSpanTest {
     /** |v - Q (Q^T Q)^-1 Q^T v| by QR least squares on the dense vectors. */
     private static double denseDistance(List<double[]> stored, double[] v) {
         if (stored.isEmpty()) {
-            return Math.sqrt(dot(v, v));
+            return Directions.norm(v);
         }
         DMatrixRMaj q = new DMatrixRMaj(P, stored.size());
         for (int j = 0; j < stored.size(); j++) {
@@ -115,13 +116,5 @@ class SparseSpanTest {
             r += (v[i] - fit.get(i, 0)) * (v[i] - fit.get(i, 0));
         }
         return Math.sqrt(r);
-    }
-
-    private static double dot(double[] a, double[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += a[i] * b[i];
-        }
-        return s;
     }
 }
