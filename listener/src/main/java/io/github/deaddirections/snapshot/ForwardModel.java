@@ -30,6 +30,8 @@ public abstract class ForwardModel {
 
     protected final INDArray probe;
     private final AtomicLong passes;
+    /** Passes of this model taken from a layer's cached pre-activation ({@link ChannelMove}). */
+    private final AtomicLong channelMovePasses = new AtomicLong();
     /** Share of one core this model may use; after each pass it sleeps so that it stays within it. */
     private volatile double cpuShare = 1.0;
     private static final long MIN_SLEEP_NANOS = 2_000_000L;
@@ -103,11 +105,11 @@ public abstract class ForwardModel {
     }
 
     /**
-     * Lets this model take passes that move only one layer's bias from that layer's cached
-     * pre-activation (see {@link BiasMove}); the map gives each eligible layer position its bias's
-     * place in theta. Models that cannot resume mid-way ignore it.
+     * Lets this model take passes that move only a few output channels of one layer from that
+     * layer's cached pre-activation (see {@link ChannelMove}); the map gives each eligible layer
+     * position its parameters' places. Models that cannot resume mid-way ignore it.
      */
-    void evaluateBiasMoves(Map<Integer, int[]> biasByLayer) {
+    void evaluateChannelMoves(Map<Integer, ChannelMove.Places> placesByLayer) {
     }
 
     /**
@@ -219,6 +221,11 @@ public abstract class ForwardModel {
         return passes.get();
     }
 
+    /** Passes of this model (not its copies) that started from a layer's cached pre-activation. */
+    long channelMovePasses() {
+        return channelMovePasses.get();
+    }
+
     /** An independent model over the same network and probe, sharing the pass counter. */
     public abstract ForwardModel copy();
 
@@ -286,10 +293,12 @@ public abstract class ForwardModel {
         private DenseChain.Head head;
         /** Passes near theta-hat through the head, from its input at theta-hat; built on first use. */
         private IncrementalPass headPass;
-        /** Bias places of the layers whose bias-only moves start from their pre-activation. */
-        private Map<Integer, int[]> biasByLayer = Map.of();
-        /** Those moves at the current theta-hat, built on first use (empty: not applicable). */
-        private final Map<Integer, java.util.Optional<BiasMove>> biasMoves = new java.util.HashMap<>();
+        /** Parameter places of the layers whose channel moves start from their pre-activation. */
+        private Map<Integer, ChannelMove.Places> channelPlaces = Map.of();
+        /** Those moves at the current theta-hat, built on first use. */
+        private final Map<Integer, ChannelMove> channelMoves = new java.util.HashMap<>();
+        /** Networks of the layers from a position up to the head's first layer (see {@link #above}). */
+        private final Map<Integer, MultiLayerNetwork> belowHead = new java.util.HashMap<>();
 
         Mln(MultiLayerNetwork net, INDArray probe, AtomicLong passes) {
             super(probe, passes);
@@ -306,7 +315,7 @@ public abstract class ForwardModel {
                 copy.head = head;
                 copy.headPass = headPass;
                 copy.cachedInputs = cachedInputs;
-                copy.biasByLayer = biasByLayer;
+                copy.channelPlaces = channelPlaces;
                 copy.pacing(super.cpuShareValue());
                 return copy;
             }
@@ -325,24 +334,58 @@ public abstract class ForwardModel {
         }
 
         @Override
-        void evaluateBiasMoves(Map<Integer, int[]> biasByLayer) {
-            this.biasByLayer = Map.copyOf(biasByLayer);
+        void evaluateChannelMoves(Map<Integer, ChannelMove.Places> placesByLayer) {
+            this.channelPlaces = Map.copyOf(placesByLayer);
             anchored();
         }
 
-        /** The bias-only move of the layer at this position, at the current theta-hat, or null. */
-        private BiasMove biasMove(int position) {
-            int[] bias = biasByLayer.get(position);
-            if (bias == null || anchor == null || position + 1 >= net.getnLayers()) {
+        /** The channel move of the layer at this position, at the current theta-hat, or null. */
+        private ChannelMove channelMove(int position) {
+            ChannelMove.Places places = channelPlaces.get(position);
+            if (places == null || anchor == null || position + 1 >= net.getnLayers()) {
                 return null;
             }
-            return biasMoves.computeIfAbsent(position, l -> {
+            return channelMoves.computeIfAbsent(position, l -> {
                 cacheInputsAtAnchor();
                 load(anchor);
+                INDArray x = cachedInputs.get(l).dup();
+                InputPreProcessor pre = net.getLayerWiseConfigurations().getInputPreProcess(l);
+                if (pre != null) {
+                    x = pre.preProcess(x, (int) probe.size(0), LayerWorkspaceMgr.noWorkspaces()).dup();
+                }
                 INDArray z = partial(l, l + 1, true).output(cachedInputs.get(l).dup(), false);
-                IActivation act = ((BaseLayer) net.getLayerWiseConfigurations().getConf(l).getLayer()).getActivationFn();
-                return java.util.Optional.of(new BiasMove(bias, (int) paramOffset(l), anchor.length, z, act));
-            }).orElse(null);
+                NeuralNetConfiguration conf = net.getLayerWiseConfigurations().getConf(l);
+                IActivation act = ((BaseLayer) conf.getLayer()).getActivationFn();
+                return new ChannelMove(places, (int) paramOffset(l), anchor.length, x, z, act, conf);
+            });
+        }
+
+        /**
+         * The output from the layers at and above {@code from}, given their input x, when only
+         * layers below moved: through the dense head's incremental pass where the head starts at
+         * or above {@code from} (a change of a few channels then reaches only a few of its input
+         * columns), else DL4J.
+         */
+        private double[][] above(int from, INDArray x, double[] theta) {
+            if (head != null && from <= head.start()) {
+                IncrementalPass pass = headPass();
+                if (pass != null) {
+                    int start = head.start();
+                    INDArray h = from < start
+                            ? belowHead.computeIfAbsent(from, f -> partial(f, start, false)).output(x, false) : x;
+                    INDArray flat = h.dup();
+                    InputPreProcessor pre = net.getLayerWiseConfigurations().getInputPreProcess(start);
+                    if (pre != null) {
+                        flat = pre.preProcess(flat, (int) probe.size(0), LayerWorkspaceMgr.noWorkspaces());
+                    }
+                    DenseChain onInput = pass.chain();
+                    long budget = onInput.cheap() ? Long.MAX_VALUE : onInput.multiplyAdds() / 5;
+                    double[][] out = pass.outputOn(rows(flat.reshape(flat.size(0), flat.length() / flat.size(0))),
+                            theta, budget);
+                    return out != null ? out : rows(perStep(suffix(start).output(h, false)));
+                }
+            }
+            return rows(perStep(suffix(from).output(x, false)));
         }
 
         private long paramOffset(int layer) {
@@ -369,7 +412,7 @@ public abstract class ForwardModel {
         protected void anchored() {
             this.incremental = chain == null || anchor == null ? null : new IncrementalPass(chain, anchor);
             this.headPass = null;
-            this.biasMoves.clear();
+            this.channelMoves.clear();
         }
 
         /** The head's incremental pass at the current theta-hat (its input computed once by DL4J). */
@@ -422,13 +465,15 @@ public abstract class ForwardModel {
                     }
                 }
             }
-            BiasMove move = biasMove(fromLayer);
+            ChannelMove move = channelMove(fromLayer);
             if (move != null) {
                 INDArray moved = move.output(theta, anchor);
                 if (moved != null) {
-                    // Only this layer's bias moved: its output from the cached pre-activation, then the layers above.
+                    // Only a few channels of this layer moved: its output from the cached
+                    // pre-activation, then the layers above.
                     load(theta);
-                    return rows(perStep(suffix(fromLayer + 1).output(moved, false)));
+                    super.channelMovePasses.incrementAndGet();
+                    return above(fromLayer + 1, moved, theta);
                 }
             }
             return super.evaluate(theta, fromLayer);

@@ -74,11 +74,53 @@ final class IncrementalPass {
      * when that would cost more than {@code budget} multiply-adds.
      */
     double[][] output(double[] theta, int from, long budget) {
+        return output(theta, from, budget, new int[0], new double[0][]);
+    }
+
+    /**
+     * Output at theta (which moves nothing before the first layer) on another input {@code x}:
+     * only the input's columns that differ from the cached one are propagated, so a change of a
+     * few input features (a few channels of a CNN's feature map) costs N (|changed| d_out) in the
+     * first layer. Null when that would cost more than {@code budget} multiply-adds.
+     */
+    double[][] outputOn(double[][] x, double[] theta, long budget) {
+        double[][] cached = inputs[0];
+        int width = cached[0].length;
+        boolean[] changed = new boolean[width];
+        int count = 0;
+        for (int n = 0; n < samples; n++) {
+            double[] xn = x[n];
+            double[] cn = cached[n];
+            for (int i = 0; i < width; i++) {
+                if (!changed[i] && xn[i] != cn[i]) {
+                    changed[i] = true;
+                    count++;
+                }
+            }
+        }
+        int[] cols = new int[count];
+        double[][] values = new double[count][samples];
+        int k = 0;
+        for (int i = 0; i < width; i++) {
+            if (changed[i]) {
+                cols[k] = i;
+                for (int n = 0; n < samples; n++) {
+                    values[k][n] = x[n][i];
+                }
+                k++;
+            }
+        }
+        return output(theta, 0, budget, cols, values);
+    }
+
+    /**
+     * The pass with the first recomputed layer's input changed in the columns {@code changedInputs}
+     * (their new values column-major in {@code newInputColumns}).
+     */
+    private double[][] output(double[] theta, int from, long budget, int[] changedInputs, double[][] newInputColumns) {
         long cost = 0;
         // The current layer's input as a change against the cached one: either nothing, a few
         // columns (changedInputs with their new values, column-major), or everything (denseInput).
-        int[] changedInputs = new int[0];
-        double[][] newInputColumns = new double[0][];
         double[][] denseInput = null;
         for (int l = Math.max(0, from); l < steps.size(); l++) {
             DenseChain.Step s = steps.get(l);

@@ -189,14 +189,11 @@ public final class Snapshot {
             model.evaluateDirectly(chain.get());
         } else {
             DenseChain.head(layers, layout).ifPresent(model::evaluateHeadDirectly);
-            Map<Integer, int[]> biasByLayer = new HashMap<>();
+            Map<Integer, ChannelMove.Places> placesByLayer = new HashMap<>();
             for (LayerInfo layer : layers) {
-                Optional<ParameterBlock> bias = layout.block(layer.name(), "b");
-                if (bias.isPresent() && BiasMove.applies(layer.conf())) {
-                    biasByLayer.put(layer.position(), bias.get().flatIndex());
-                }
+                ChannelMove.Places.of(layer, layout).ifPresent(places -> placesByLayer.put(layer.position(), places));
             }
-            model.evaluateBiasMoves(biasByLayer);
+            model.evaluateChannelMoves(placesByLayer);
         }
         Snapshot snapshot = new Snapshot(theta, probe, layout, layers, model);
         snapshot.checkRuns();

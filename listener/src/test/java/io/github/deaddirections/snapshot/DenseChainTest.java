@@ -108,8 +108,8 @@ class DenseChainTest {
         assertClose(dl4j(net, probe, wholeHead), s.model().output(wholeHead, 1), "DL4J's pass from the pooling layer on");
         double[] conv = s.parameters();
         conv[s.layout().block("0", "W").orElseThrow().flatIndex()[4]] += 0.5;
-        assertClose(dl4j(net, probe, conv), s.model().output(conv, 0), "a convolution move still goes through DL4J");
-        // A move of the convolution's bias alone starts from its cached pre-activation (BiasMove).
+        assertClose(dl4j(net, probe, conv), s.model().output(conv, 0), "a kernel move of one channel");
+        // A move of the convolution's bias alone starts from its cached pre-activation (ChannelMove).
         double[] bias = s.parameters();
         int[] b0 = s.layout().block("0", "b").orElseThrow().flatIndex();
         bias[b0[1]] += 0.3;
@@ -120,7 +120,7 @@ class DenseChainTest {
         assertClose(dl4j(net, probe, conv), s.model().output(conv, 0), "a kernel move after bias moves");
     }
 
-    private static double[][] dl4j(MultiLayerNetwork net, INDArray probe, double[] theta) {
+    static double[][] dl4j(MultiLayerNetwork net, INDArray probe, double[] theta) {
         MultiLayerNetwork reference = net.clone();
         reference.setParams(Nd4j.createFromArray(theta).reshape(1, theta.length));
         return ForwardModel.rows(reference.output(probe, false));
@@ -188,7 +188,7 @@ class DenseChainTest {
         throw new IllegalStateException("no dense layer after " + layer);
     }
 
-    private static void assertClose(double[][] expected, double[][] actual, String what) {
+    static void assertClose(double[][] expected, double[][] actual, String what) {
         assertEquals(expected.length, actual.length, what);
         for (int n = 0; n < expected.length; n++) {
             for (int o = 0; o < expected[n].length; o++) {
