@@ -63,6 +63,8 @@ final class ChannelMove {
     private final NeuralNetConfiguration conf;
     /** Per number of moved channels, the layer with that many outputs that computes the delta. */
     private final Map<Integer, MultiLayerNetwork> deltaLayers = new HashMap<>();
+    /** Per number of changed input channels, the layer with that many inputs (and no bias change). */
+    private final Map<Integer, MultiLayerNetwork> inputDeltaLayers = new HashMap<>();
 
     /**
      * Where one layer's moving parameters sit in theta.
@@ -139,12 +141,16 @@ final class ChannelMove {
         return shape && DenseChain.Activation.of(base.getActivationFn()).filter(a -> !a.rowWise()).isPresent();
     }
 
+    /** A layer's output after a change of a few channels, and which channels changed (null: all). */
+    record Changed(INDArray output, int[] channels) {
+    }
+
     /**
      * The layer's output at theta, or null when theta moves anything else from this layer on, or
      * too many of its channels (the caller guarantees nothing below moved). The array is reused
      * by the next call.
      */
-    INDArray output(double[] theta, double[] anchor) {
+    Changed output(double[] theta, double[] anchor) {
         for (int i = from; i < to; i++) {
             if (theta[i] != anchor[i] && Arrays.binarySearch(own, i) < 0) {
                 return null;
@@ -182,6 +188,45 @@ final class ChannelMove {
                 scratch.get(channel(c)).addi(theta[places.bias()[c]] - anchor[places.bias()[c]]);
             }
         }
+        return new Changed(activation.getActivation(scratch, false), moved);
+    }
+
+    /**
+     * The output of this (unmoved) convolution on an input x that differs from the cached one only
+     * in the given input channels: {@code z + conv(delta x[:, S], W[:, S])}, a convolution with
+     * |S| input channels (linear in the input, zero padding included). Every output channel
+     * changes. Null for a dense layer or when too many channels changed. The array is reused.
+     *
+     * @param theta the parameters, equal to theta-hat on this layer
+     */
+    INDArray outputOn(INDArray x, int[] channels, double[] theta) {
+        long inChannels = input.size(1);
+        if (places.channelAxis() != 0 || channels.length > Math.max(1, MAX_MOVED_SHARE * inChannels)) {
+            return null;
+        }
+        long[] shape = input.shape().clone();
+        shape[1] = channels.length;
+        INDArray dx = Nd4j.create(input.dataType(), shape);
+        for (int j = 0; j < channels.length; j++) {
+            dx.get(channel(j)).assign(x.get(channel(channels[j]))).subi(input.get(channel(channels[j])));
+        }
+        MultiLayerNetwork layer = inputDeltaLayers.computeIfAbsent(channels.length, this::inputDeltaLayer);
+        int out = places.channels();
+        int window = places.weights()[0].length / (int) inChannels;
+        double[] w = new double[out * channels.length * window];
+        int k = 0;
+        for (int c = 0; c < out; c++) {
+            int[] wc = places.weights()[c];
+            for (int s : channels) {
+                for (int e = 0; e < window; e++) {
+                    w[k++] = theta[wc[s * window + e]];
+                }
+            }
+        }
+        long[] wShape = places.shape().clone();
+        wShape[1] = channels.length;
+        layer.getLayer(0).getParam("W").assign(Nd4j.createFromArray(w).reshape('c', wShape));
+        scratch.assign(preActivation).addi(layer.output(dx, false));
         return activation.getActivation(scratch, false);
     }
 
@@ -211,7 +256,20 @@ final class ChannelMove {
     }
 
     private MultiLayerNetwork deltaLayer(int outputs) {
+        return linearCopy(((FeedForwardLayer) conf.getLayer()).getNIn(), outputs);
+    }
+
+    /** The layer with this many input channels, all outputs, the identity activation and zero bias. */
+    private MultiLayerNetwork inputDeltaLayer(int inputs) {
+        MultiLayerNetwork net = linearCopy(inputs, places.channels());
+        net.getLayer(0).getParam("b").assign(0);
+        return net;
+    }
+
+    /** A copy of this layer's configuration with other widths and the identity activation. */
+    private MultiLayerNetwork linearCopy(long inputs, long outputs) {
         NeuralNetConfiguration nnc = conf.clone();
+        ((FeedForwardLayer) nnc.getLayer()).setNIn(inputs);
         ((FeedForwardLayer) nnc.getLayer()).setNOut(outputs);
         ((BaseLayer) nnc.getLayer()).setActivationFn(new ActivationIdentity());
         MultiLayerConfiguration one = new MultiLayerConfiguration.Builder().confs(java.util.List.of(nnc))

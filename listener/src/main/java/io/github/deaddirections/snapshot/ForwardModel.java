@@ -297,8 +297,8 @@ public abstract class ForwardModel {
         private Map<Integer, ChannelMove.Places> channelPlaces = Map.of();
         /** Those moves at the current theta-hat, built on first use. */
         private final Map<Integer, ChannelMove> channelMoves = new java.util.HashMap<>();
-        /** Networks of the layers from a position up to the head's first layer (see {@link #above}). */
-        private final Map<Integer, MultiLayerNetwork> belowHead = new java.util.HashMap<>();
+        /** Networks of layers [from, to) other than suffixes (see {@link #above}), keyed by from and to. */
+        private final Map<java.util.List<Integer>, MultiLayerNetwork> partials = new java.util.HashMap<>();
 
         Mln(MultiLayerNetwork net, INDArray probe, AtomicLong passes) {
             super(probe, passes);
@@ -361,31 +361,47 @@ public abstract class ForwardModel {
         }
 
         /**
-         * The output from the layers at and above {@code from}, given their input x, when only
-         * layers below moved: through the dense head's incremental pass where the head starts at
-         * or above {@code from} (a change of a few channels then reaches only a few of its input
-         * columns), else DL4J.
+         * The output from the layers at and above {@code from}, given their input x, which differs
+         * from the one cached at theta-hat only in the given channels, when only layers below
+         * moved. A change of a few channels passes through channelwise pooling as it is and
+         * through a convolution as a convolution of those channels alone; at the dense head it
+         * reaches only a few input columns of the head's incremental pass. Else DL4J.
          */
-        private double[][] above(int from, INDArray x, double[] theta) {
-            if (head != null && from <= head.start()) {
-                IncrementalPass pass = headPass();
-                if (pass != null) {
-                    int start = head.start();
-                    INDArray h = from < start
-                            ? belowHead.computeIfAbsent(from, f -> partial(f, start, false)).output(x, false) : x;
-                    INDArray flat = h.dup();
-                    InputPreProcessor pre = net.getLayerWiseConfigurations().getInputPreProcess(start);
-                    if (pre != null) {
-                        flat = pre.preProcess(flat, (int) probe.size(0), LayerWorkspaceMgr.noWorkspaces());
+        private double[][] above(int from, INDArray x, int[] channels, double[] theta) {
+            boolean toHead = head != null && from <= head.start() && headPass() != null;
+            int end = toHead ? head.start() : net.getnLayers();
+            int l = from;
+            while (channels != null && l < end && net.getLayerWiseConfigurations().getInputPreProcess(l) == null) {
+                org.deeplearning4j.nn.conf.layers.Layer conf = net.getLayerWiseConfigurations().getConf(l).getLayer();
+                if (conf instanceof org.deeplearning4j.nn.conf.layers.SubsamplingLayer pool
+                        && pool.getCnn2dDataFormat() == org.deeplearning4j.nn.conf.CNN2DFormat.NCHW) {
+                    x = cachedPartial(l, l + 1).output(x, false); // each channel pooled on its own
+                } else {
+                    ChannelMove move = channelMove(l);
+                    INDArray next = move == null ? null : move.outputOn(x, channels, theta);
+                    if (next == null) {
+                        break;
                     }
-                    DenseChain onInput = pass.chain();
-                    long budget = onInput.cheap() ? Long.MAX_VALUE : onInput.multiplyAdds() / 5;
-                    double[][] out = pass.outputOn(rows(flat.reshape(flat.size(0), flat.length() / flat.size(0))),
-                            theta, budget);
-                    return out != null ? out : rows(perStep(suffix(start).output(h, false)));
+                    x = next;
+                    channels = null; // every output channel of a convolution sees its input channels
                 }
+                l++;
             }
-            return rows(perStep(suffix(from).output(x, false)));
+            if (!toHead) {
+                return rows(perStep(cachedPartial(l, end).output(x, false)));
+            }
+            IncrementalPass pass = headPass();
+            int start = head.start();
+            INDArray h = l < start ? cachedPartial(l, start).output(x, false) : x;
+            INDArray flat = h.dup();
+            InputPreProcessor pre = net.getLayerWiseConfigurations().getInputPreProcess(start);
+            if (pre != null) {
+                flat = pre.preProcess(flat, (int) probe.size(0), LayerWorkspaceMgr.noWorkspaces());
+            }
+            DenseChain onInput = pass.chain();
+            long budget = onInput.cheap() ? Long.MAX_VALUE : onInput.multiplyAdds() / 5;
+            double[][] out = pass.outputOn(rows(flat.reshape(flat.size(0), flat.length() / flat.size(0))), theta, budget);
+            return out != null ? out : rows(perStep(suffix(start).output(h, false)));
         }
 
         private long paramOffset(int layer) {
@@ -467,13 +483,13 @@ public abstract class ForwardModel {
             }
             ChannelMove move = channelMove(fromLayer);
             if (move != null) {
-                INDArray moved = move.output(theta, anchor);
+                ChannelMove.Changed moved = move.output(theta, anchor);
                 if (moved != null) {
                     // Only a few channels of this layer moved: its output from the cached
                     // pre-activation, then the layers above.
                     load(theta);
                     super.channelMovePasses.incrementAndGet();
-                    return above(fromLayer + 1, moved, theta);
+                    return above(fromLayer + 1, moved.output(), moved.channels(), theta);
                 }
             }
             return super.evaluate(theta, fromLayer);
@@ -514,6 +530,12 @@ public abstract class ForwardModel {
          */
         private MultiLayerNetwork suffix(int from) {
             return suffixes.computeIfAbsent(from, f -> partial(f, net.getnLayers(), false));
+        }
+
+        /** Layers [from, to) as a network sharing this copy's parameters, built once. */
+        private MultiLayerNetwork cachedPartial(int from, int to) {
+            return to == net.getnLayers() ? suffix(from)
+                    : partials.computeIfAbsent(java.util.List.of(from, to), k -> partial(from, to, false));
         }
 
         /**
