@@ -29,9 +29,9 @@ import java.util.Optional;
  * <pre>
  *   delta z[:, S] = conv(x, delta W[S]) + delta b[S]      (x W for a dense layer)
  * </pre>
- * which is linear in the move, so only |S| of the layer's output channels are convolved (METHOD 7,
- * cache what lies below the change, taken down to the channels). A bias-only move needs no
- * convolution at all. The layers above then run from the layer's new output.
+ * which is linear in the move, so only |S| of the layer's output channels are recomputed (METHOD 7,
+ * cache what lies below the change, taken down to the channels). The layers above then run from
+ * the layer's new output ({@link #outputOn} takes such a change through the next convolution).
  *
  * <p>Why: the K-FAC output-null detector (METHOD 4) takes four stencil passes per output channel
  * of a layer (its bias block) and, per null vector g, per kernel entry (the kernel lifts
@@ -39,11 +39,15 @@ import java.util.Optional;
  * channels g lives on; recomputing the whole convolution for them made a read of a 1e6-parameter
  * CNN cost hours.
  *
- * <p>The delta goes through DL4J's own layer (a copy of the layer's configuration with |S|
- * outputs and the identity activation), so padding, stride, dilation and convolution mode are
- * DL4J's. Channels outside S are the cached values bit for bit. Applies to plain dense layers and
- * 2-d convolutions in NCHW with a bias and an elementwise activation, without weight noise.
- * Memory: the layer's input, its pre-activation and one scratch array of that shape, O(N x width).
+ * <p>A stencil of the output-null detector moves one kernel entry, so the delta of a channel is
+ * computed in Java, entry by entry, over the input that entry reads (DL4J's geometry: kernel,
+ * stride, dilation, padding of its convolution mode): N outH outW multiply-adds per entry, where
+ * DL4J's convolution would unfold the whole input (im2col) for one channel. The moved channels'
+ * activations overwrite the cached output at theta-hat and are put back after the pass, so
+ * channels outside S are the cached values bit for bit and nothing of the layer's size is
+ * copied. Applies to plain dense layers and 2-d convolutions in NCHW with a bias and an
+ * elementwise activation, without weight noise. Memory: the layer's input, pre-activation and
+ * output at theta-hat (and a scratch for {@link #outputOn}), O(N x width).
  */
 final class ChannelMove {
 
@@ -56,13 +60,20 @@ final class ChannelMove {
     private final int to;
     /** This layer's parameters, sorted: a move elsewhere from this layer on is not this class's. */
     private final int[] own;
+    /** The layer's input (after its pre-processor) at theta-hat, and the same as Java values (row-major). */
     private final INDArray input;
+    private final double[] inputValues;
     private final INDArray preActivation;
-    private final INDArray scratch;
+    /** The layer's output at theta-hat; a pass overwrites the channels it moves and restores them. */
+    private final INDArray output;
+    /** The channels overwritten by the last pass, with their values at theta-hat. */
+    private final Map<Integer, INDArray> overwritten = new HashMap<>();
+    /** For {@link #outputOn}, built on first use. */
+    private INDArray scratch;
     private final IActivation activation;
     private final NeuralNetConfiguration conf;
-    /** Per number of moved channels, the layer with that many outputs that computes the delta. */
-    private final Map<Integer, MultiLayerNetwork> deltaLayers = new HashMap<>();
+    /** A convolution's geometry (null for a dense layer). */
+    private final Window window;
     /** Per number of changed input channels, the layer with that many inputs (and no bias change). */
     private final Map<Integer, MultiLayerNetwork> inputDeltaLayers = new HashMap<>();
 
@@ -113,10 +124,12 @@ final class ChannelMove {
         this.from = from;
         this.to = to;
         this.input = input;
+        this.inputValues = input.dup('c').data().asDouble();
         this.preActivation = preActivation;
-        this.scratch = preActivation.dup();
+        this.output = activation.getActivation(preActivation.dup(), false);
         this.activation = activation;
         this.conf = conf;
+        this.window = places.channelAxis() == 0 ? Window.of((ConvolutionLayer) conf.getLayer(), input, preActivation) : null;
         int perChannel = places.weights()[0].length;
         this.own = new int[places.channels() * (perChannel + 1)];
         int k = 0;
@@ -127,6 +140,27 @@ final class ChannelMove {
             }
         }
         Arrays.sort(own);
+    }
+
+    /**
+     * Where a convolution's kernel entry reads its input: output (oy, ox) with kernel offset
+     * (ky, kx) reads input (oy sy + ky dy - py, ox sx + kx dx - px), zero outside (DL4J's im2col).
+     */
+    private record Window(int kh, int kw, int sy, int sx, int dy, int dx, int py, int px, int inH, int inW, int outH,
+                          int outW) {
+
+        static Window of(ConvolutionLayer conf, INDArray input, INDArray preActivation) {
+            int[] kernel = conf.getKernelSize();
+            int[] stride = conf.getStride();
+            int[] dilation = conf.getDilation();
+            int[] in = {(int) input.size(2), (int) input.size(3)};
+            int[] out = {(int) preActivation.size(2), (int) preActivation.size(3)};
+            int[] pad = conf.getConvolutionMode() == org.deeplearning4j.nn.conf.ConvolutionMode.Same
+                    ? org.deeplearning4j.util.ConvolutionUtils.getSameModeTopLeftPadding(out, in, kernel, stride, dilation)
+                    : conf.getPadding();
+            return new Window(kernel[0], kernel[1], stride[0], stride[1], dilation[0], dilation[1], pad[0], pad[1],
+                    in[0], in[1], out[0], out[1]);
+        }
     }
 
     /** Whether channel moves of a layer with this configuration can be taken from its cached pre-activation. */
@@ -147,8 +181,9 @@ final class ChannelMove {
 
     /**
      * The layer's output at theta, or null when theta moves anything else from this layer on, or
-     * too many of its channels (the caller guarantees nothing below moved). The array is reused
-     * by the next call.
+     * too many of its channels (the caller guarantees nothing below moved). The output is this
+     * move's own array at theta-hat with the moved channels overwritten: read it, do not change
+     * it, and call {@link #restore()} when the pass is done.
      */
     Changed output(double[] theta, double[] anchor) {
         for (int i = from; i < to; i++) {
@@ -159,15 +194,13 @@ final class ChannelMove {
         int channels = places.channels();
         int[] moved = new int[channels];
         int count = 0;
-        boolean kernelMoved = false;
         for (int c = 0; c < channels; c++) {
             boolean m = theta[places.bias()[c]] != anchor[places.bias()[c]];
             for (int i : places.weights()[c]) {
-                if (theta[i] != anchor[i]) {
-                    m = true;
-                    kernelMoved = true;
+                if (m) {
                     break;
                 }
+                m = theta[i] != anchor[i];
             }
             if (m) {
                 moved[count++] = c;
@@ -177,18 +210,71 @@ final class ChannelMove {
             return null;
         }
         moved = Arrays.copyOf(moved, count);
-        scratch.assign(preActivation);
-        if (kernelMoved) {
-            INDArray delta = delta(theta, anchor, moved);
-            for (int j = 0; j < moved.length; j++) {
-                scratch.get(channel(moved[j])).addi(delta.get(channel(j)));
+        restore();
+        for (int c : moved) {
+            INDArray z = preActivation.get(channel(c)).dup('c');
+            z.addi(Nd4j.createFromArray(delta(theta, anchor, c)).reshape('c', z.shape()));
+            INDArray target = output.get(channel(c));
+            overwritten.put(c, target.dup());
+            target.assign(activation.getActivation(z, false));
+        }
+        return new Changed(output, moved);
+    }
+
+    /** Puts the channels the last {@link #output} overwrote back to their values at theta-hat. */
+    void restore() {
+        for (Map.Entry<Integer, INDArray> e : overwritten.entrySet()) {
+            output.get(channel(e.getKey())).assign(e.getValue());
+        }
+        overwritten.clear();
+    }
+
+    /**
+     * delta z of one output channel, row-major [N, outH, outW] (dense: [N]): the bias change plus,
+     * per kernel entry that moved, that entry's change times the input it reads. A stencil moves
+     * one entry, so it costs N outH outW instead of a convolution.
+     */
+    private double[] delta(double[] theta, double[] anchor, int c) {
+        int samples = (int) preActivation.size(0);
+        int plane = window == null ? 1 : window.outH() * window.outW();
+        double[] dz = new double[samples * plane];
+        Arrays.fill(dz, theta[places.bias()[c]] - anchor[places.bias()[c]]);
+        int[] w = places.weights()[c];
+        int perSample = inputValues.length / samples;
+        for (int e = 0; e < w.length; e++) {
+            double d = theta[w[e]] - anchor[w[e]];
+            if (d == 0) {
+                continue;
             }
-        } else {
-            for (int c : moved) {
-                scratch.get(channel(c)).addi(theta[places.bias()[c]] - anchor[places.bias()[c]]);
+            if (window == null) {
+                for (int n = 0; n < samples; n++) {
+                    dz[n] += d * inputValues[n * perSample + e]; // dense: entry e is input unit e
+                }
+                continue;
+            }
+            Window g = window;
+            int i = e / (g.kh() * g.kw());
+            int ky = (e / g.kw()) % g.kh();
+            int kx = e % g.kw();
+            for (int n = 0; n < samples; n++) {
+                int base = n * perSample + i * g.inH() * g.inW();
+                for (int oy = 0; oy < g.outH(); oy++) {
+                    int iy = oy * g.sy() + ky * g.dy() - g.py();
+                    if (iy < 0 || iy >= g.inH()) {
+                        continue;
+                    }
+                    int row = base + iy * g.inW();
+                    int o = (n * g.outH() + oy) * g.outW();
+                    for (int ox = 0; ox < g.outW(); ox++) {
+                        int ix = ox * g.sx() + kx * g.dx() - g.px();
+                        if (ix >= 0 && ix < g.inW()) {
+                            dz[o + ox] += d * inputValues[row + ix];
+                        }
+                    }
+                }
             }
         }
-        return new Changed(activation.getActivation(scratch, false), moved);
+        return dz;
     }
 
     /**
@@ -226,37 +312,11 @@ final class ChannelMove {
         long[] wShape = places.shape().clone();
         wShape[1] = channels.length;
         layer.getLayer(0).getParam("W").assign(Nd4j.createFromArray(w).reshape('c', wShape));
+        if (scratch == null) {
+            scratch = preActivation.dup();
+        }
         scratch.assign(preActivation).addi(layer.output(dx, false));
         return activation.getActivation(scratch, false);
-    }
-
-    /** conv(x, delta W[S]) + delta b[S] by DL4J's layer with |S| outputs, channels in the order of S. */
-    private INDArray delta(double[] theta, double[] anchor, int[] moved) {
-        MultiLayerNetwork layer = deltaLayers.computeIfAbsent(moved.length, this::deltaLayer);
-        int perChannel = places.weights()[0].length;
-        double[] w = new double[moved.length * perChannel];
-        double[] b = new double[moved.length];
-        for (int j = 0; j < moved.length; j++) {
-            int[] wc = places.weights()[moved[j]];
-            for (int k = 0; k < perChannel; k++) {
-                double d = theta[wc[k]] - anchor[wc[k]];
-                // Row-major in the sub-layer's own shape: conv [S, in, kh, kw]; dense [in, S].
-                w[places.channelAxis() == 0 ? j * perChannel + k : k * moved.length + j] = d;
-            }
-            int bc = places.bias()[moved[j]];
-            b[j] = theta[bc] - anchor[bc];
-        }
-        long[] shape = places.shape().clone();
-        shape[places.channelAxis()] = moved.length;
-        org.deeplearning4j.nn.api.Layer l = layer.getLayer(0);
-        l.getParam("W").assign(Nd4j.createFromArray(w).reshape('c', shape));
-        INDArray bias = l.getParam("b");
-        bias.assign(Nd4j.createFromArray(b).reshape(bias.shape()));
-        return layer.output(input, false);
-    }
-
-    private MultiLayerNetwork deltaLayer(int outputs) {
-        return linearCopy(((FeedForwardLayer) conf.getLayer()).getNIn(), outputs);
     }
 
     /** The layer with this many input channels, all outputs, the identity activation and zero bias. */

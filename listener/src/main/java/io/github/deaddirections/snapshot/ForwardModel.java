@@ -387,6 +387,9 @@ public abstract class ForwardModel {
                 }
                 l++;
             }
+            if (l == from) {
+                x = x.dup(); // the move's own array goes to layers that may work in place (PReLU)
+            }
             if (!toHead) {
                 return rows(perStep(cachedPartial(l, end).output(x, false)));
             }
@@ -487,9 +490,13 @@ public abstract class ForwardModel {
                 if (moved != null) {
                     // Only a few channels of this layer moved: its output from the cached
                     // pre-activation, then the layers above.
-                    load(theta);
-                    super.channelMovePasses.incrementAndGet();
-                    return above(fromLayer + 1, moved.output(), moved.channels(), theta);
+                    try {
+                        load(theta);
+                        super.channelMovePasses.incrementAndGet();
+                        return above(fromLayer + 1, moved.output(), moved.channels(), theta);
+                    } finally {
+                        move.restore();
+                    }
                 }
             }
             return super.evaluate(theta, fromLayer);

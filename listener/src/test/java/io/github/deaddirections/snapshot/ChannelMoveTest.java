@@ -97,6 +97,31 @@ class ChannelMoveTest {
     }
 
     @Test
+    void dilatedStridedSameConvolutionMatchesDl4j() {
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(8).dataType(DataType.DOUBLE)
+                .list()
+                .layer(new ConvolutionLayer.Builder(3, 2).stride(2, 1).dilation(2, 2).nIn(3).nOut(5)
+                        .convolutionMode(ConvolutionMode.Same).activation(Activation.ELU).build())
+                .layer(new DenseLayer.Builder().nOut(4).activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunction.MSE).nOut(2).activation(Activation.IDENTITY).build())
+                .setInputType(InputType.convolutional(7, 9, 3))
+                .build());
+        net.init();
+        Nd4j.getRandom().setSeed(6);
+        INDArray probe = Nd4j.randn(DataType.DOUBLE, 10, 3, 7, 9);
+        Snapshot s = Snapshot.of(net, probe);
+        ParameterBlock w = s.layout().block("0", "W").orElseThrow();
+        long before = s.model().channelMovePasses();
+        Random rnd = new Random(2);
+        for (int entry = 0; entry < w.size() / w.dim(0); entry++) {
+            double[] theta = s.parameters();
+            theta[w.flatIndex()[3 * (w.size() / (int) w.dim(0)) + entry]] += rnd.nextGaussian();
+            assertMatches(net, probe, s, theta, 0, "kernel entry " + entry + " of channel 3");
+        }
+        assertEquals(before + w.size() / w.dim(0), s.model().channelMovePasses(), "every entry took the shortcut");
+    }
+
+    @Test
     void denseUnitMovesBelowABatchNormMatchDl4j() {
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(9).dataType(DataType.DOUBLE)
                 .list()
