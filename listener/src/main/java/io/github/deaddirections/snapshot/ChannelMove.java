@@ -42,12 +42,11 @@ import java.util.Optional;
  * <p>A stencil of the output-null detector moves one kernel entry, so the delta of a channel is
  * computed in Java, entry by entry, over the input that entry reads (DL4J's geometry: kernel,
  * stride, dilation, padding of its convolution mode): N outH outW multiply-adds per entry, where
- * DL4J's convolution would unfold the whole input (im2col) for one channel. The moved channels'
- * activations overwrite the cached output at theta-hat and are put back after the pass, so
- * channels outside S are the cached values bit for bit and nothing of the layer's size is
- * copied. Applies to plain dense layers and 2-d convolutions in NCHW with a bias and an
- * elementwise activation, without weight noise. Memory: the layer's input, pre-activation and
- * output at theta-hat (and a scratch for {@link #outputOn}), O(N x width).
+ * DL4J's convolution would unfold the whole input (im2col) for one channel. The result is the
+ * moved channels' new activations alone ({@link Changed}): every other channel is the layer's
+ * output at theta-hat, so nothing of the layer's size is copied per pass. Applies to plain dense layers and 2-d convolutions in NCHW with a bias and an
+ * elementwise activation, without weight noise. Memory: the layer's input and pre-activation at
+ * theta-hat (and a scratch for {@link #outputOn}), O(N x width).
  */
 final class ChannelMove {
 
@@ -64,10 +63,6 @@ final class ChannelMove {
     private final INDArray input;
     private final double[] inputValues;
     private final INDArray preActivation;
-    /** The layer's output at theta-hat; a pass overwrites the channels it moves and restores them. */
-    private final INDArray output;
-    /** The channels overwritten by the last pass, with their values at theta-hat. */
-    private final Map<Integer, INDArray> overwritten = new HashMap<>();
     /** For {@link #outputOn}, built on first use. */
     private INDArray scratch;
     private final IActivation activation;
@@ -126,7 +121,6 @@ final class ChannelMove {
         this.input = input;
         this.inputValues = input.dup('c').data().asDouble();
         this.preActivation = preActivation;
-        this.output = activation.getActivation(preActivation.dup(), false);
         this.activation = activation;
         this.conf = conf;
         this.window = places.channelAxis() == 0 ? Window.of((ConvolutionLayer) conf.getLayer(), input, preActivation) : null;
@@ -175,15 +169,17 @@ final class ChannelMove {
         return shape && DenseChain.Activation.of(base.getActivationFn()).filter(a -> !a.rowWise()).isPresent();
     }
 
-    /** A layer's output after a change of a few channels, and which channels changed (null: all). */
-    record Changed(INDArray output, int[] channels) {
+    /**
+     * A layer's output that differs from its output at theta-hat only in a few channels: their
+     * indices (ascending) and their new values, [N, |S|, H, W] (dense: [N, |S|]).
+     */
+    record Changed(int[] channels, INDArray values) {
     }
 
     /**
-     * The layer's output at theta, or null when theta moves anything else from this layer on, or
-     * too many of its channels (the caller guarantees nothing below moved). The output is this
-     * move's own array at theta-hat with the moved channels overwritten: read it, do not change
-     * it, and call {@link #restore()} when the pass is done.
+     * The layer's output at theta as a change of the moved channels, or null when theta moves
+     * anything else from this layer on, or too many of its channels (the caller guarantees
+     * nothing below moved).
      */
     Changed output(double[] theta, double[] anchor) {
         for (int i = from; i < to; i++) {
@@ -210,23 +206,15 @@ final class ChannelMove {
             return null;
         }
         moved = Arrays.copyOf(moved, count);
-        restore();
-        for (int c : moved) {
-            INDArray z = preActivation.get(channel(c)).dup('c');
-            z.addi(Nd4j.createFromArray(delta(theta, anchor, c)).reshape('c', z.shape()));
-            INDArray target = output.get(channel(c));
-            overwritten.put(c, target.dup());
-            target.assign(activation.getActivation(z, false));
+        long[] shape = preActivation.shape().clone();
+        shape[1] = count;
+        INDArray values = Nd4j.create(preActivation.dataType(), shape);
+        for (int j = 0; j < count; j++) {
+            INDArray z = preActivation.get(channel(moved[j])).dup('c');
+            z.addi(Nd4j.createFromArray(delta(theta, anchor, moved[j])).reshape('c', z.shape()));
+            values.get(channel(j)).assign(activation.getActivation(z, false));
         }
-        return new Changed(output, moved);
-    }
-
-    /** Puts the channels the last {@link #output} overwrote back to their values at theta-hat. */
-    void restore() {
-        for (Map.Entry<Integer, INDArray> e : overwritten.entrySet()) {
-            output.get(channel(e.getKey())).assign(e.getValue());
-        }
-        overwritten.clear();
+        return new Changed(moved, values);
     }
 
     /**
@@ -278,23 +266,23 @@ final class ChannelMove {
     }
 
     /**
-     * The output of this (unmoved) convolution on an input x that differs from the cached one only
-     * in the given input channels: {@code z + conv(delta x[:, S], W[:, S])}, a convolution with
-     * |S| input channels (linear in the input, zero padding included). Every output channel
-     * changes. Null for a dense layer or when too many channels changed. The array is reused.
+     * The output of this (unmoved) convolution on an input that differs from the cached one only
+     * in a few input channels: {@code z + conv(delta x[:, S], W[:, S])}, a convolution with |S|
+     * input channels (linear in the input, zero padding included). Every output channel changes.
+     * Null for a dense layer or when too many channels changed. The array is reused.
      *
-     * @param theta the parameters, equal to theta-hat on this layer
+     * @param change the input's changed channels and their values
+     * @param theta  the parameters, equal to theta-hat on this layer
      */
-    INDArray outputOn(INDArray x, int[] channels, double[] theta) {
+    INDArray outputOn(Changed change, double[] theta) {
+        int[] channels = change.channels();
         long inChannels = input.size(1);
         if (places.channelAxis() != 0 || channels.length > Math.max(1, MAX_MOVED_SHARE * inChannels)) {
             return null;
         }
-        long[] shape = input.shape().clone();
-        shape[1] = channels.length;
-        INDArray dx = Nd4j.create(input.dataType(), shape);
+        INDArray dx = change.values().dup('c');
         for (int j = 0; j < channels.length; j++) {
-            dx.get(channel(j)).assign(x.get(channel(channels[j]))).subi(input.get(channel(channels[j])));
+            dx.get(channel(j)).subi(input.get(channel(channels[j])));
         }
         MultiLayerNetwork layer = inputDeltaLayers.computeIfAbsent(channels.length, this::inputDeltaLayer);
         int out = places.channels();

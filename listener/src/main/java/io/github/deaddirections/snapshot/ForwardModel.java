@@ -361,50 +361,89 @@ public abstract class ForwardModel {
         }
 
         /**
-         * The output from the layers at and above {@code from}, given their input x, which differs
-         * from the one cached at theta-hat only in the given channels, when only layers below
-         * moved. A change of a few channels passes through channelwise pooling as it is and
-         * through a convolution as a convolution of those channels alone; at the dense head it
-         * reaches only a few input columns of the head's incremental pass. Else DL4J.
+         * The output from the layers at and above {@code from} when their input differs from the
+         * one cached at theta-hat only in a few channels (only layers below moved). Such a change
+         * passes channelwise pooling as it is (only its channels are pooled) and a convolution as a
+         * convolution of those channels alone; at the dense head it is a few input columns of the
+         * head's incremental pass. Else DL4J from the first layer it cannot pass.
          */
-        private double[][] above(int from, INDArray x, int[] channels, double[] theta) {
+        private double[][] above(int from, ChannelMove.Changed change, double[] theta) {
             boolean toHead = head != null && from <= head.start() && headPass() != null;
             int end = toHead ? head.start() : net.getnLayers();
             int l = from;
-            while (channels != null && l < end && net.getLayerWiseConfigurations().getInputPreProcess(l) == null) {
+            INDArray whole = null; // the input of layer l once every channel changed
+            while (change != null && l < end && net.getLayerWiseConfigurations().getInputPreProcess(l) == null) {
                 org.deeplearning4j.nn.conf.layers.Layer conf = net.getLayerWiseConfigurations().getConf(l).getLayer();
                 if (conf instanceof org.deeplearning4j.nn.conf.layers.SubsamplingLayer pool
                         && pool.getCnn2dDataFormat() == org.deeplearning4j.nn.conf.CNN2DFormat.NCHW) {
-                    x = cachedPartial(l, l + 1).output(x, false); // each channel pooled on its own
+                    // Each channel is pooled on its own: pooling the changed ones alone gives their values.
+                    change = new ChannelMove.Changed(change.channels(),
+                            cachedPartial(l, l + 1).output(change.values(), false));
                 } else {
                     ChannelMove move = channelMove(l);
-                    INDArray next = move == null ? null : move.outputOn(x, channels, theta);
-                    if (next == null) {
+                    whole = move == null ? null : move.outputOn(change, theta);
+                    if (whole == null) {
                         break;
                     }
-                    x = next;
-                    channels = null; // every output channel of a convolution sees its input channels
+                    change = null;
                 }
                 l++;
             }
-            if (l == from) {
-                x = x.dup(); // the move's own array goes to layers that may work in place (PReLU)
+            if (change != null && toHead && l == end) {
+                double[][] out = headOnChannels(change, theta);
+                if (out != null) {
+                    return out;
+                }
             }
-            if (!toHead) {
-                return rows(perStep(cachedPartial(l, end).output(x, false)));
+            INDArray x = whole;
+            if (change != null) {
+                x = cachedInputs.get(l).dup();
+                for (int j = 0; j < change.channels().length; j++) {
+                    x.get(channelIndex(x.rank(), change.channels()[j])).assign(
+                            change.values().get(channelIndex(x.rank(), j)));
+                }
             }
-            IncrementalPass pass = headPass();
-            int start = head.start();
-            INDArray h = l < start ? cachedPartial(l, start).output(x, false) : x;
-            INDArray flat = h.dup();
-            InputPreProcessor pre = net.getLayerWiseConfigurations().getInputPreProcess(start);
-            if (pre != null) {
-                flat = pre.preProcess(flat, (int) probe.size(0), LayerWorkspaceMgr.noWorkspaces());
+            return rows(perStep(suffix(l).output(x, false)));
+        }
+
+        /**
+         * The head's output when its input differs from the cached one only in a few channels of
+         * the feature map it flattens (NCHW: channel c is columns [c HW, (c + 1) HW)), or null
+         * when the head's input is laid out otherwise or the pass exceeds its budget.
+         */
+        private double[][] headOnChannels(ChannelMove.Changed change, double[] theta) {
+            InputPreProcessor pre = net.getLayerWiseConfigurations().getInputPreProcess(head.start());
+            INDArray v = change.values();
+            boolean nchw = pre instanceof org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor flat
+                    && flat.getFormat() == org.deeplearning4j.nn.conf.CNN2DFormat.NCHW && v.rank() == 4;
+            if (!(nchw || (pre == null && v.rank() == 2))) {
+                return null;
             }
-            DenseChain onInput = pass.chain();
+            int samples = (int) v.size(0);
+            int count = change.channels().length;
+            int plane = (int) (v.length() / ((long) samples * count));
+            double[] flat = v.dup('c').data().asDouble();
+            int[] columns = new int[count * plane];
+            double[][] values = new double[columns.length][samples];
+            for (int j = 0; j < count; j++) {
+                for (int p = 0; p < plane; p++) {
+                    int k = j * plane + p;
+                    columns[k] = change.channels()[j] * plane + p;
+                    for (int n = 0; n < samples; n++) {
+                        values[k][n] = flat[(n * count + j) * plane + p];
+                    }
+                }
+            }
+            DenseChain onInput = headPass.chain();
             long budget = onInput.cheap() ? Long.MAX_VALUE : onInput.multiplyAdds() / 5;
-            double[][] out = pass.outputOn(rows(flat.reshape(flat.size(0), flat.length() / flat.size(0))), theta, budget);
-            return out != null ? out : rows(perStep(suffix(start).output(h, false)));
+            return headPass.outputOnColumns(columns, values, theta, budget);
+        }
+
+        private static org.nd4j.linalg.indexing.INDArrayIndex[] channelIndex(int rank, int c) {
+            org.nd4j.linalg.indexing.INDArrayIndex[] idx = new org.nd4j.linalg.indexing.INDArrayIndex[rank];
+            java.util.Arrays.fill(idx, NDArrayIndex.all());
+            idx[1] = NDArrayIndex.point(c);
+            return idx;
         }
 
         private long paramOffset(int layer) {
@@ -488,15 +527,11 @@ public abstract class ForwardModel {
             if (move != null) {
                 ChannelMove.Changed moved = move.output(theta, anchor);
                 if (moved != null) {
-                    // Only a few channels of this layer moved: its output from the cached
+                    // Only a few channels of this layer moved: their output from the cached
                     // pre-activation, then the layers above.
-                    try {
-                        load(theta);
-                        super.channelMovePasses.incrementAndGet();
-                        return above(fromLayer + 1, moved.output(), moved.channels(), theta);
-                    } finally {
-                        move.restore();
-                    }
+                    load(theta);
+                    super.channelMovePasses.incrementAndGet();
+                    return above(fromLayer + 1, moved, theta);
                 }
             }
             return super.evaluate(theta, fromLayer);

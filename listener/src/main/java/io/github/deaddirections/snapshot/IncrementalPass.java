@@ -78,39 +78,14 @@ final class IncrementalPass {
     }
 
     /**
-     * Output at theta (which moves nothing before the first layer) on another input {@code x}:
-     * only the input's columns that differ from the cached one are propagated, so a change of a
-     * few input features (a few channels of a CNN's feature map) costs N (|changed| d_out) in the
-     * first layer. Null when that would cost more than {@code budget} multiply-adds.
+     * Output at theta (which moves nothing before the first layer) on an input that differs from
+     * the cached one only in the given columns (ascending; their new values column-major): a
+     * change of a few input features (a few channels of a CNN's feature map) costs
+     * N |changed| d_out in the first layer. Null when the pass would cost more than
+     * {@code budget} multiply-adds.
      */
-    double[][] outputOn(double[][] x, double[] theta, long budget) {
-        double[][] cached = inputs[0];
-        int width = cached[0].length;
-        boolean[] changed = new boolean[width];
-        int count = 0;
-        for (int n = 0; n < samples; n++) {
-            double[] xn = x[n];
-            double[] cn = cached[n];
-            for (int i = 0; i < width; i++) {
-                if (!changed[i] && xn[i] != cn[i]) {
-                    changed[i] = true;
-                    count++;
-                }
-            }
-        }
-        int[] cols = new int[count];
-        double[][] values = new double[count][samples];
-        int k = 0;
-        for (int i = 0; i < width; i++) {
-            if (changed[i]) {
-                cols[k] = i;
-                for (int n = 0; n < samples; n++) {
-                    values[k][n] = x[n][i];
-                }
-                k++;
-            }
-        }
-        return output(theta, 0, budget, cols, values);
+    double[][] outputOnColumns(int[] columns, double[][] values, double[] theta, long budget) {
+        return output(theta, 0, budget, columns, values);
     }
 
     /**

@@ -118,6 +118,25 @@ class KfacDetectorsTest {
         GaugeCandidate g = (GaugeCandidate) found.get(0);
         assertEquals(10, g.orbits().size(), "kernel 3 x 3 + bias");
         check.assertFlat(g);
+        // The output does not see channel 2 at all, so g is the axis e_2 exactly (not an SVD vector
+        // with rounding noise on the other channels): each lift moves channel 2 alone.
+        java.util.Set<Integer> channel2 = new java.util.HashSet<>();
+        channel2.add(check.snapshot.layout().block("0", "b").orElseThrow().flatIndex()[2]);
+        org.deeplearning4j.nn.conf.layers.ConvolutionLayer conv =
+                (org.deeplearning4j.nn.conf.layers.ConvolutionLayer) check.snapshot.layer("0").conf();
+        var w = check.snapshot.layout().block("0", "W").orElseThrow();
+        int perChannel = w.size() / (int) w.dim(0);
+        for (int k = 0; k < perChannel; k++) {
+            channel2.add(w.flatIndex()[2 * perChannel + k]);
+        }
+        for (Orbit o : g.orbits()) {
+            double[] u = o.tangent().toDense();
+            for (int i = 0; i < u.length; i++) {
+                if (!channel2.contains(i)) {
+                    assertEquals(0.0, u[i], 0.0, o.role() + " moves parameter " + i + " outside channel 2");
+                }
+            }
+        }
     }
 
     /** im2col rows times the kernel plus the bias reproduce DL4J's convolution, with stride, padding and dilation. */
