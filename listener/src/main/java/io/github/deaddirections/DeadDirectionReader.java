@@ -178,7 +178,7 @@ public final class DeadDirectionReader {
         int regular = exactPath ? spectrum.rank() : p - gauge - genuineDims - unresolved;
         Assembly assembly = Assembly.of(regular, laws, unresolved == 0 && exactPath);
         GlobalReport global = new GlobalReport(assembly.learningCoefficient(), assembly.multiplicity(), null, regular, gauge,
-                genuine, unresolved, uncovered, assembly.exact());
+                genuine, unresolved, uncovered, context.skips(), assembly.exact());
         DeadDirectionReport.SpectrumSummary summary = spectrum == null ? null : new DeadDirectionReport.SpectrumSummary(
                 spectrum.scale(), spectrum.threshold(), spectrum.gapDecades(),
                 !Double.isNaN(spectrum.gapDecades()) && spectrum.gapDecades() < config.narrowGapDecades(),

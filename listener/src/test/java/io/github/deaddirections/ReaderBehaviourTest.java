@@ -94,7 +94,7 @@ class ReaderBehaviourTest {
         assertEquals(d.get("radii").size(), d.get("fisher").size());
         assertEquals(d.get("radii").size(), d.get("kl").size());
         assertEquals(List.of("learningCoefficient", "multiplicity", "singularFluctuation", "regularDimension", "gaugeDimension",
-                "genuineStructures", "unresolvedDirections", "uncoveredLayers", "exact"), names(root.get("global")));
+                "genuineStructures", "unresolvedDirections", "uncoveredLayers", "skippedDetectors", "exact"), names(root.get("global")));
         assertEquals(List.of("totalMillis", "forwardPasses"), names(root.get("timing")));
         assertEquals(8.5, root.get("global").get("learningCoefficient").asDouble(), 1e-9);
     }
@@ -190,6 +190,28 @@ class ReaderBehaviourTest {
         int owned = r.global().gaugeDimension() + r.global().unresolvedDirections()
                 + r.structuresOf(StructureClass.GENUINE_SINGULARITY).stream().mapToInt(s -> s.dimension()).sum();
         assertEquals(r.parameters() - r.fisherRank(), owned);
+    }
+
+    @Test
+    void aDetectorLeftOutByItsSizeBoundIsNamedInTheReport() throws Exception {
+        // On the structural path the output-null stencils cost 4 passes per output unit, so a layer
+        // wider than outputNullMaxWidth is left out, and the report says so (JSON, table).
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.DOUBLE)
+                .list()
+                .layer(new DenseLayer.Builder().nIn(3).nOut(6).activation(Activation.TANH).build())
+                .layer(new OutputLayer.Builder(LossFunction.MSE).nIn(6).nOut(1).activation(Activation.IDENTITY).build())
+                .build());
+        net.init();
+        DeadDirectionReader narrow = DeadDirectionReader.builder()
+                .config(ReadConfig.builder().fisherNullLimit(1).outputNullMaxWidth(4).build()).build();
+        DeadDirectionReport r = narrow.read(Snapshot.of(net, Nd4j.randn(DataType.DOUBLE, 64, 3)));
+        assertEquals(List.of("output-null on layer 0: 6 outputs, above outputNullMaxWidth = 4"), r.global().skippedDetectors());
+        JsonNode global = new ObjectMapper().readTree(ReportJson.toJson(r)).get("global");
+        assertEquals("output-null on layer 0: 6 outputs, above outputNullMaxWidth = 4", global.get("skippedDetectors").get(0).asText());
+        assertTrue(io.github.deaddirections.report.ReportTable.render(r).contains("skipped: output-null on layer 0"));
+        DeadDirectionReport wide = DeadDirectionReader.builder().config(ReadConfig.builder().fisherNullLimit(1).build()).build()
+                .read(Snapshot.of(net, Nd4j.randn(DataType.DOUBLE, 64, 3)));
+        assertEquals(List.of(), wide.global().skippedDetectors(), "within the default width nothing is skipped");
     }
 
     @Test

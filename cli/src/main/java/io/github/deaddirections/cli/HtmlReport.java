@@ -101,6 +101,9 @@ public final class HtmlReport {
         if (!g.uncoveredLayers().isEmpty()) {
             row(h, "layers no detector understands", String.join(", ", g.uncoveredLayers()));
         }
+        for (String skip : g.skippedDetectors()) {
+            row(h, "detector skipped", skip);
+        }
         r.spectrumSummary().ifPresent(s -> row(h, "null threshold (Fisher scale)", Xml.number(s.nullThreshold()) + " ("
                 + Xml.number(s.fisherScale()) + "), gap " + Xml.number(s.gapDecades()) + " decades"
                 + (s.narrowGap() ? ": narrow, the rank is uncertain" : "")));

@@ -107,6 +107,7 @@ public final class ActivationNullDetector implements Detector {
             // Without the exact Fisher to account for them, they are left out (a larger probe resolves them).
             LOG.warn("layer {} has {} inputs but the probe only {} samples: activation-null skipped for it",
                     layer.name(), input.size(1), input.size(0));
+            context.skipped(MECHANISM, layer.name(), input.size(1) + " inputs but only " + input.size(0) + " probe samples");
             return Optional.empty();
         }
         return Optional.of(new ActivationMatrix(io.github.deaddirections.snapshot.ForwardModel.rows(input), (int) w.dim(0),
@@ -130,6 +131,8 @@ public final class ActivationNullDetector implements Detector {
         if (cells > context.config().activationNullMaxCells()) {
             LOG.warn("layer {}: its patch matrix would hold {} doubles, above activationNullMaxCells = {}; activation-null"
                     + " skipped for it", layer.name(), cells, context.config().activationNullMaxCells());
+            context.skipped(MECHANISM, layer.name(), "a patch matrix of " + cells + " doubles, above activationNullMaxCells = "
+                    + context.config().activationNullMaxCells());
             return Optional.empty();
         }
         double[][] rows = patches.get().rows(input);
@@ -137,6 +140,7 @@ public final class ActivationNullDetector implements Detector {
         if (context.spectrum().isEmpty() && rows.length <= kernel + (bias ? 1 : 0)) {
             LOG.warn("layer {} has {} patch entries but the probe only {} patches: activation-null skipped for it",
                     layer.name(), kernel, rows.length);
+            context.skipped(MECHANISM, layer.name(), kernel + " patch entries but only " + rows.length + " probe patches");
             return Optional.empty();
         }
         int[] flat = w.flatIndex();

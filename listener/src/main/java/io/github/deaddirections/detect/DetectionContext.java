@@ -15,6 +15,7 @@ public final class DetectionContext {
     private final ReadConfig config;
     private final FisherSpectrum spectrum;
     private Map<String, INDArray> layerInputs;
+    private final java.util.List<String> skips = new java.util.ArrayList<>();
 
     public DetectionContext(Snapshot snapshot, ReadConfig config, FisherSpectrum spectrum) {
         this.snapshot = snapshot;
@@ -41,6 +42,19 @@ public final class DetectionContext {
             layerInputs = snapshot.model().layerInputs(snapshot.parametersView(), snapshot.layers());
         }
         return layerInputs;
+    }
+
+    /**
+     * Records that a detector left a layer out because of a size bound (the report lists it: the
+     * directions it would have found are then counted as regular, and lambda is a bound).
+     */
+    public synchronized void skipped(String mechanism, String layer, String why) {
+        skips.add(mechanism + " on layer " + layer + ": " + why);
+    }
+
+    /** What {@link #skipped} recorded, in order. */
+    public synchronized java.util.List<String> skips() {
+        return java.util.List.copyOf(skips);
     }
 
     /** True when every given parameter is zero up to the dead-weight tolerance relative to {@code scale}. */

@@ -80,55 +80,37 @@ final class FisherBlock {
             return List.of();
         }
         double tolerance = context.config().outputNullTolerance();
-        // A direction the output does not see (a dead channel's bias) is null on its own: its
-        // axis, exactly, instead of an SVD vector with rounding noise on every other channel,
-        // which would make each lift built on it move the whole layer. Its column is zero up to
-        // DL4J's rounding (BLAS results vary with memory alignment), so "on its own" is the
-        // column's norm under the same cut as the singular values; the null combinations of
-        // the other columns follow by the SVD.
-        double[] norms = columnNorms(columns);
-        double scale = reference > 0 ? reference : java.util.Arrays.stream(norms).max().orElse(0.0);
-        int[] live = java.util.stream.IntStream.range(0, norms.length)
-                .filter(j -> norms[j] > tolerance * scale).toArray();
-        List<double[]> out = new java.util.ArrayList<>();
-        for (int j = 0; j < columns.numCols; j++) {
-            if (java.util.Arrays.binarySearch(live, j) < 0) {
-                double[] axis = new double[columns.numCols];
-                axis[j] = 1.0;
-                out.add(axis);
-            }
-        }
-        if (live.length == 0) {
-            return out;
-        }
-        DMatrixRMaj rest = new DMatrixRMaj(columns.numRows, live.length);
-        for (int i = 0; i < columns.numRows; i++) {
-            for (int k = 0; k < live.length; k++) {
-                rest.unsafe_set(i, k, columns.unsafe_get(i, live[k]));
-            }
-        }
-        List<double[]> restNull = reference > 0 ? ActivationNullDetector.rightNullVectors(rest, 0.0, tolerance * reference)
-                : ActivationNullDetector.rightNullVectors(rest, tolerance);
-        for (double[] v : restNull) {
-            double[] full = new double[columns.numCols];
-            for (int k = 0; k < live.length; k++) {
-                full[live[k]] = v[k];
-            }
-            out.add(full);
-        }
-        return out;
+        List<double[]> nulls = reference > 0 ? ActivationNullDetector.rightNullVectors(columns, 0.0, tolerance * reference)
+                : ActivationNullDetector.rightNullVectors(columns, tolerance);
+        return nulls.stream().map(v -> withoutNoise(v, tolerance)).toList();
     }
 
-    private static double[] columnNorms(DMatrixRMaj m) {
-        double[] norms = new double[m.numCols];
-        for (int i = 0; i < m.numRows; i++) {
-            for (int j = 0; j < m.numCols; j++) {
-                norms[j] += m.unsafe_get(i, j) * m.unsafe_get(i, j);
+    /**
+     * The null vector with entries under {@code tolerance} times its largest set to zero,
+     * renormalised. Why: a direction the output does not see (a dead channel's bias) has a column
+     * that is zero up to DL4J's rounding (BLAS results vary with memory alignment), so the SVD
+     * returns its axis with rounding noise on every other coordinate; each lift built on it would
+     * then move the whole layer instead of the one channel (and a pass could not start from the
+     * channel's cached pre-activation). Each entry dropped changes the norm of J g by at most the
+     * detector's own cut.
+     */
+    static double[] withoutNoise(double[] v, double tolerance) {
+        double max = 0;
+        for (double x : v) {
+            max = Math.max(max, Math.abs(x));
+        }
+        double[] out = v.clone();
+        double norm = 0;
+        for (int i = 0; i < out.length; i++) {
+            if (Math.abs(out[i]) <= tolerance * max) {
+                out[i] = 0.0;
             }
+            norm += out[i] * out[i];
         }
-        for (int j = 0; j < norms.length; j++) {
-            norms[j] = Math.sqrt(norms[j]);
+        norm = Math.sqrt(norm);
+        for (int i = 0; i < out.length; i++) {
+            out[i] /= norm;
         }
-        return norms;
+        return out;
     }
 }

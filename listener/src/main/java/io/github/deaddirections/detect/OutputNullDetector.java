@@ -66,6 +66,8 @@ public final class OutputNullDetector implements Detector {
                 // 4 partial passes per output unit: bounded so the read's cost stays flat in the width.
                 LOG.debug("layer {} has {} outputs, above outputNullMaxWidth = {}: output-null skipped", layer.name(),
                         bias.length, context.config().outputNullMaxWidth());
+                context.skipped(MECHANISM, layer.name(), bias.length + " outputs, above outputNullMaxWidth = "
+                        + context.config().outputNullMaxWidth());
                 continue;
             }
             double step = context.config().jacobianStep() * scale(snapshot, layer);

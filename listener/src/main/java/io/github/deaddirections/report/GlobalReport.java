@@ -14,6 +14,8 @@ import java.util.List;
  * @param regularDimension     the number of live directions (the Fisher rank, or P minus the dead
  *                             dimensions the detectors found when the exact Fisher was not computed)
  * @param uncoveredLayers      layers whose type no structural detector understands
+ * @param skippedDetectors     detectors that left a layer out because of a size bound, each as
+ *                             "mechanism on layer L: why" (their directions count as regular)
  */
 public record GlobalReport(
         double learningCoefficient,
@@ -24,9 +26,11 @@ public record GlobalReport(
         int genuineStructures,
         int unresolvedDirections,
         List<String> uncoveredLayers,
+        List<String> skippedDetectors,
         boolean exact) {
 
     public GlobalReport {
         uncoveredLayers = List.copyOf(uncoveredLayers);
+        skippedDetectors = List.copyOf(skippedDetectors);
     }
 }

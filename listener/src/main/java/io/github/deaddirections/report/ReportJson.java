@@ -84,6 +84,11 @@ public final class ReportJson {
                 g.writeString(l);
             }
             g.writeEndArray();
+            g.writeArrayFieldStart("skippedDetectors");
+            for (String s : gl.skippedDetectors()) {
+                g.writeString(s);
+            }
+            g.writeEndArray();
             g.writeBooleanField("exact", gl.exact());
             g.writeEndObject();
             g.writeObjectFieldStart("timing");

@@ -55,6 +55,9 @@ public final class ReportTable {
         if (!g.uncoveredLayers().isEmpty()) {
             sb.append("layers no structural detector understands: ").append(String.join(", ", g.uncoveredLayers())).append('\n');
         }
+        for (String skip : g.skippedDetectors()) {
+            sb.append("skipped: ").append(skip).append('\n');
+        }
         sb.append(String.format(Locale.ROOT, "read took %.1f ms, %d forward passes%n", r.timing().totalMillis(),
                 r.timing().forwardPasses()));
         return sb.toString();

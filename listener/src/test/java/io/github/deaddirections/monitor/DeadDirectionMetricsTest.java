@@ -73,7 +73,7 @@ class DeadDirectionMetricsTest {
         StructureReport deep = new StructureReport("chain", "deep-linear-chain", StructureClass.GENUINE_SINGULARITY,
                 List.of("2"), 2, 7, 1.0, 1, null, true, List.of());
         DeadDirectionReport report = new DeadDirectionReport(30, 8, 23, List.of(block, deep),
-                new GlobalReport(13.0, 1, null, 23, 0, 2, 0, List.of(), true), new ReadTiming(1, 1), null);
+                new GlobalReport(13.0, 1, null, 23, 0, 2, 0, List.of(), List.of(), true), new ReadTiming(1, 1), null);
         ReadSummary capped = ReadSummary.of(report, List.of("0", "1", "2"), 1, 1, 4);
         assertEquals(Map.of("0", 0.25, ReadSummary.OTHER_LAYERS, 1.25), capped.layerLearningCoefficient(),
                 "layer 0 keeps its tag; layers 1 and 2 share 'other'; the shares add up to the sum of lambda_B");
