@@ -285,6 +285,16 @@ public final class Snapshot {
         try {
             model.output(parameters);
         } catch (RuntimeException e) {
+            for (LayerInfo layer : layers) {
+                if (layer.conf() instanceof LearnedSelfAttentionLayer) {
+                    // DL4J 1.0.0-M2.1's own output() fails on this layer (scatter_update), in float32
+                    // and float64 alike: no read can run it, so say which layer and why.
+                    throw new ReadInputException("layer " + layer.name() + " (" + layer.typeName()
+                            + ") cannot be run by DL4J 1.0.0-M2.1 itself (its forward pass fails in the"
+                            + " scatter_update op, whatever the data type): replace it by a SelfAttentionLayer to read"
+                            + " this network (" + e.getMessage() + ")", e);
+                }
+            }
             throw new ReadInputException("the network cannot run on the probe set (shape "
                     + java.util.Arrays.toString(probe.shape()) + "): " + e.getMessage(), e);
         }

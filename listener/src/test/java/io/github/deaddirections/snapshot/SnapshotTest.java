@@ -6,6 +6,9 @@ import io.github.deaddirections.cells.Cell;
 import io.github.deaddirections.cells.ConstructedCells;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.LearnedSelfAttentionLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
@@ -161,5 +164,28 @@ class SnapshotTest {
             assertArrayEquals(whole[r], resumed[r], 1e-12, "row " + r);
         }
         assertTrue(Math.abs(whole[0][0] - rows[0][0]) > 1e-6, "the output layer change shows");
+    }
+
+    /**
+     * DL4J 1.0.0-M2.1 cannot run a LearnedSelfAttentionLayer at all (its own output() fails in the
+     * scatter_update op). The first assertion pins that upstream fact: when a DL4J upgrade fixes
+     * it, this test fails and the layer can be given a detector. Until then a read says so by name.
+     */
+    @Test
+    void aLearnedSelfAttentionLayerIsRefusedByNameBecauseDl4jCannotRunIt() {
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(5).dataType(DataType.DOUBLE)
+                .list()
+                .layer(new LearnedSelfAttentionLayer.Builder().nIn(4).nOut(4).nHeads(2).nQueries(2).projectInput(true)
+                        .build())
+                .layer(new GlobalPoolingLayer.Builder(PoolingType.AVG).build())
+                .layer(new OutputLayer.Builder(LossFunction.MSE).nIn(4).nOut(1).activation(Activation.IDENTITY).build())
+                .setInputType(InputType.recurrent(4, 5))
+                .build());
+        net.init();
+        INDArray probe = Nd4j.rand(DataType.DOUBLE, 6, 4, 5);
+        RuntimeException upstream = assertThrows(RuntimeException.class, () -> net.output(probe, false));
+        assertTrue(String.valueOf(upstream.getMessage()).contains("scatter_update"), upstream.getMessage());
+        ReadInputException e = assertThrows(ReadInputException.class, () -> Snapshot.of(net, probe));
+        assertTrue(e.getMessage().startsWith("layer 0 (LearnedSelfAttentionLayer) cannot be run by DL4J"), e.getMessage());
     }
 }
