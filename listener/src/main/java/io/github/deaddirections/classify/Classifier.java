@@ -259,7 +259,20 @@ public final class Classifier {
     }
 
     private ReadPool.Task alongOrbit(Orbit orbit) {
-        return new ReadPool.Task(orbit.role(), orbit.path(), scaleOf(orbit.tangent()), firstLayer(orbit.tangent()));
+        return new ReadPool.Task(orbit.role(), orbit.path(), withinReach(scaleOf(orbit.tangent()), orbit.reach()),
+                firstLayer(orbit.tangent()));
+    }
+
+    /**
+     * The radius scale of an orbit whose flatness holds only within {@code reach}: the grid tops
+     * out at t = s (METHOD 2.1) and its stencil reaches {@code (1 + 2 stencilFraction) t}, so s is
+     * lowered until the farthest point stays within 90% of the reach [ours]. Beyond the reach the
+     * read would measure another region of parameter space (an inactive ReLU unit come alive),
+     * not the germ at theta-hat.
+     */
+    private double withinReach(double scale, double reach) {
+        double limit = 0.9 * reach / (1 + 2 * config.stencilFraction());
+        return Math.min(scale, limit);
     }
 
     /** The first layer a direction moves: everything below it is reused from theta-hat. */

@@ -19,11 +19,16 @@ import java.util.Optional;
  * <p>Why a null g makes every lift {@code Delta W = a (x) g} first-order flat (dense): along it z
  * moves by {@code t (a . x~) g}, so {@code df = t (a . x~) g . df/dz = 0} for every probe sample.
  * To all orders when f does not see z along g at all near theta-hat (a unit with zero outgoing
- * weights, a ReLU unit dead on the whole probe, the softmax logit shift); only to first order when
+ * weights, the softmax logit shift); only to first order when
  * the cancellation is of gradients, not of the function (two duplicate units: the second order
  * sees phi''). The straight read decides: a flat lift is claimed as a gauge of the data; a lift of
  * order k is not counted here (the exact path's residual reads it, and the blocks that own such
  * loci - node death, duplicate units - are claimed before, so nothing is counted twice).
+ *
+ * <p>ReLU units of a dense layer inactive on the whole probe have vanishing rows of G: they are
+ * {@link InactiveUnitDetector}'s (g = e_j exactly, lifts read within the unit's activity margin),
+ * and the stencils here cover the live units only ({@code G = G_live (+) 0}), so the width bound
+ * counts live units.
  *
  * <p>Convolutions: the bias block is {@code sum_pos} of the per-position gradients, so a null g
  * guarantees only the bias lift; the kernel lifts are kept where their own whitened Jacobian
@@ -62,21 +67,39 @@ public final class OutputNullDetector implements Detector {
                 continue;
             }
             int[] bias = b.get().flatIndex();
-            if (block.needsPasses() && bias.length > context.config().outputNullMaxWidth()) {
+            // G = G_live (+) 0: the rows of units inactive on the whole probe vanish identically,
+            // and those units are the inactive-unit detector's (exact, no stencil, with their reach).
+            Optional<InactiveUnits> inactive = InactiveUnits.of(context, layer);
+            int[] live = java.util.stream.IntStream.range(0, bias.length)
+                    .filter(j -> inactive.isEmpty() || !inactive.get().isInactive(j)).toArray();
+            if (live.length == 0) {
+                continue;
+            }
+            if (block.needsPasses() && live.length > context.config().outputNullMaxWidth()) {
                 // 4 partial passes per output unit: bounded so the read's cost stays flat in the width.
-                LOG.debug("layer {} has {} outputs, above outputNullMaxWidth = {}: output-null skipped", layer.name(),
-                        bias.length, context.config().outputNullMaxWidth());
-                context.skipped(MECHANISM, layer.name(), bias.length + " outputs, above outputNullMaxWidth = "
+                LOG.debug("layer {} has {} live outputs, above outputNullMaxWidth = {}: output-null skipped", layer.name(),
+                        live.length, context.config().outputNullMaxWidth());
+                String outputs = live.length == bias.length ? live.length + " outputs"
+                        : live.length + " live outputs (" + (bias.length - live.length) + " inactive ones found without stencils)";
+                context.skipped(MECHANISM, layer.name(), outputs + ", above outputNullMaxWidth = "
                         + context.config().outputNullMaxWidth());
                 continue;
             }
+            int[] liveBias = java.util.Arrays.stream(live).map(j -> bias[j]).toArray();
             double step = context.config().jacobianStep() * scale(snapshot, layer);
-            List<double[]> nulls = block.nullCombinations(axes(bias), ones(bias.length), step, 0.0);
-            double live = block.lastNorm();
+            List<double[]> nulls = block.nullCombinations(axes(liveBias), ones(liveBias.length), step, 0.0);
+            double liveNorm = block.lastNorm();
             for (int v = 0; v < nulls.size(); v++) {
+                double[] g = new double[bias.length];
+                for (int k = 0; k < live.length; k++) {
+                    g[live[k]] = nulls.get(v)[k];
+                }
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug("layer {} output-null g{}: {}", layer.name(), v, describe(g));
+                }
                 List<Orbit> lifts = Layers.isConvolution(layer)
-                        ? convolutionLifts(snapshot, block, w.get(), bias, nulls.get(v), step, v, live)
-                        : denseLifts(snapshot, w.get(), bias, nulls.get(v), v);
+                        ? convolutionLifts(snapshot, block, w.get(), bias, g, step, v, liveNorm)
+                        : denseLifts(snapshot, w.get(), bias, g, v);
                 if (!lifts.isEmpty()) {
                     out.add(new GaugeCandidate(MECHANISM + ":" + layer.name() + ":g" + v, MECHANISM, List.of(layer.name()),
                             lifts));
@@ -145,6 +168,26 @@ public final class OutputNullDetector implements Detector {
         double rms = snapshot.rms(snapshot.layout().indicesOf(layer.name()));
         double net = snapshot.rms();
         return rms > 0 ? rms : (net > 0 ? net : 1.0);
+    }
+
+    /** The units a null vector lives on, largest first (for the debug log). */
+    private static String describe(double[] g) {
+        Integer[] order = new Integer[g.length];
+        for (int j = 0; j < g.length; j++) {
+            order[j] = j;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Double.compare(Math.abs(g[b]), Math.abs(g[a])));
+        StringBuilder out = new StringBuilder();
+        int shown = 0;
+        long support = java.util.Arrays.stream(g).filter(x -> x != 0).count();
+        for (Integer j : order) {
+            if (g[j] == 0 || shown == 6) {
+                break;
+            }
+            out.append(shown++ == 0 ? "" : ", ").append("unit ").append(j).append(' ')
+                    .append(String.format(java.util.Locale.ROOT, "%.3g", g[j]));
+        }
+        return support + " units (" + out + (support > shown ? ", ..." : "") + ")";
     }
 
     private static int[][] axes(int[] coordinates) {

@@ -84,6 +84,13 @@ public final class DirectionReader {
         DirectionRead read = new DirectionRead(role, radii, fisher, kl, estimate, max > clearLevel);
         LOG.debug("{}: {} radii ({} passes from layer {}): {}", role, radii.length, 5 * radii.length, fromLayer,
                 read.verdict());
+        if (LOG.isDebugEnabled() && read.verdict() == RateEstimate.Verdict.UNRESOLVED) {
+            StringBuilder profile = new StringBuilder();
+            for (int i = 0; i < radii.length; i++) {
+                profile.append(String.format(java.util.Locale.ROOT, " %.2g:%.2g", radii[i], fisher[i] / nullThreshold));
+            }
+            LOG.debug("{}: F_u / null threshold by radius:{}", role, profile);
+        }
         return read;
     }
 

@@ -199,9 +199,9 @@ class CellAcceptanceTest {
      * relu-rescaling with unit 3 dead on the whole probe (incoming column halved, bias -10, so
      * z_3 <= -4.5 on every sample), docs/CELLS-MORE.md: the unit's 4 incoming and 1 outgoing
      * directions are flat near theta-hat, with the 3 live units' rescaling orbits 8 null dimensions
-     * rank 13. Claimed in precedence order: 4 rescaling orbits (the dead unit's too), the outgoing
-     * weight as the output layer's activation-null (its input column is 0), and the 3 incoming lifts
-     * of output-null (g = e_3) that the dead unit's orbit (w_3, b_3, -a_3) does not already span.
+     * rank 13. Claimed in precedence order: the dead unit's 5 directions (w_3, b_3, a_3) by
+     * inactive-unit (its lifts read within the unit's activity margin), then the 3 live units'
+     * rescaling orbits (the dead unit's own orbit lies in the span already).
      */
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3})
@@ -209,7 +209,7 @@ class CellAcceptanceTest {
         Cell cell = deadRelu(seed);
         DeadDirectionReport r = read(cell);
         assertRow(r, 21, 13, 8, 6.5, 1);
-        assertGauges(r, java.util.Map.of("rescaling-gauge", 4, "activation-null", 1, "output-null", 3));
+        assertGauges(r, java.util.Map.of("inactive-unit", 5, "rescaling-gauge", 3));
         // Not asserted: the generic gauge test (theory: all 8 persist nearby). Its offset is 0.05 x the
         // network RMS, which the planted b_3 = -10 inflates to 2.3: seed 1 then finds 7 (8 at 0.02).
     }

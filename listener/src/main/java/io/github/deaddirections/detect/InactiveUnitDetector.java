@@ -1,0 +1,97 @@
+package io.github.deaddirections.detect;
+
+import io.github.deaddirections.fisher.Path;
+import io.github.deaddirections.snapshot.LayerInfo;
+import io.github.deaddirections.snapshot.ParameterBlock;
+import io.github.deaddirections.snapshot.Snapshot;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * ReLU units inactive on the whole probe ({@link InactiveUnits}): the unit's incoming weights and
+ * bias are flat within its activity margin, its outgoing weights flat at every radius (the unit's
+ * output is exactly 0), so the network is locally constant in all of them: FLAT_GAUGE, the tangent
+ * of a flat locus (METHOD 3). This is what the K-FAC G side (METHOD 4) finds for such units, with
+ * its null vectors g = e_j exact and found without a stencil, at any layer width.
+ *
+ * <p>One candidate per layer, its lifts the axes of the units' parameters; each incoming lift
+ * carries its reach (the distance at which the unit revives), so its read stays in the flat
+ * region. Bias lifts come first, so the few lifts read before the rest are claimed
+ * ({@code maxReadsPerStructure}) are spread over several units. Runs before the symmetry
+ * detectors: a dead unit owns its whole locus, including its rescaling orbit, as a node death
+ * owns its components.
+ */
+public final class InactiveUnitDetector implements Detector {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(InactiveUnitDetector.class);
+
+    public static final String MECHANISM = "inactive-unit";
+
+    @Override
+    public String mechanism() {
+        return MECHANISM;
+    }
+
+    @Override
+    public boolean understands(LayerInfo layer) {
+        return Layers.isPlainDense(layer);
+    }
+
+    @Override
+    public List<Candidate> detect(DetectionContext context) {
+        Snapshot snapshot = context.snapshot();
+        List<Candidate> out = new ArrayList<>();
+        for (LayerInfo layer : snapshot.layers()) {
+            Optional<InactiveUnits> found = InactiveUnits.of(context, layer);
+            if (found.isEmpty() || found.get().count() == 0) {
+                continue;
+            }
+            InactiveUnits units = found.get();
+            ParameterBlock w = Layers.weights(snapshot, layer).orElseThrow();
+            Optional<ParameterBlock> b = Layers.bias(snapshot, layer);
+            Optional<ParameterBlock> next = outgoing(snapshot, layer, units.width());
+            List<Orbit> lifts = new ArrayList<>();
+            for (int j = 0; j < units.width(); j++) {
+                if (units.isInactive(j) && b.isPresent()) {
+                    lifts.add(axis(snapshot, "unit" + j + ":bias", b.get().flatIndex()[j], units.reachOfBias(j)));
+                }
+            }
+            for (int j = 0; j < units.width(); j++) {
+                if (!units.isInactive(j)) {
+                    continue;
+                }
+                for (int i = 0; i < w.dim(0); i++) {
+                    lifts.add(axis(snapshot, "unit" + j + ":in" + i, w.index(i, j), units.reachOfWeight(j, i)));
+                }
+                if (next.isPresent()) {
+                    for (int o = 0; o < next.get().dim(1); o++) {
+                        lifts.add(axis(snapshot, "unit" + j + ":out" + o, next.get().index(j, o), Double.POSITIVE_INFINITY));
+                    }
+                }
+            }
+            LOG.debug("layer {}: {} of {} ReLU units inactive on the whole probe ({} lifts)", layer.name(), units.count(),
+                    units.width(), lifts.size());
+            out.add(new GaugeCandidate(MECHANISM + ":" + layer.name(), MECHANISM, List.of(layer.name()), lifts));
+        }
+        return out;
+    }
+
+    /** The weights of the plain dense layer reading this one's units directly (row j: unit j's outgoing weights). */
+    private static Optional<ParameterBlock> outgoing(Snapshot snapshot, LayerInfo layer, int width) {
+        if (layer.consumer() == null) {
+            return Optional.empty();
+        }
+        LayerInfo reader = snapshot.layer(layer.consumer());
+        if (!Layers.isPlainDense(reader) || reader.preProcessor() != null) {
+            return Optional.empty();
+        }
+        return Layers.weights(snapshot, reader).filter(next -> next.dim(0) == width);
+    }
+
+    private static Orbit axis(Snapshot snapshot, String role, int coordinate, double reach) {
+        Direction u = Direction.sparse(snapshot.parameterCount(), new int[]{coordinate}, new double[]{1.0});
+        return new Orbit(role, u, Path.straight(snapshot.parametersView(), u), reach);
+    }
+}
