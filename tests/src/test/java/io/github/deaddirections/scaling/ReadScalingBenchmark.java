@@ -39,7 +39,8 @@ import java.util.Locale;
  * exponent of read time against P. Not part of the default test run:
  *
  * <pre>mvn -B -pl tests -am test -DexcludedTags=none -Dtest=ReadScalingBenchmark -Dsurefire.failIfNoSpecifiedTests=false</pre>
- * ({@code -Dbench.families=mlp} or {@code cnn} runs one family only).
+ * ({@code -Dbench.families=mlp} or {@code cnn} runs one family only; {@code -Dbench.exactCheck=true} also
+ * reads the models within the fisher-null limit on the exact path and prints both lambdas).
  */
 @Tag("benchmark")
 @Tag("scaling-benchmark")
@@ -140,8 +141,15 @@ class ReadScalingBenchmark {
         Row row = new Row(name, report.parameters(), readMs, epochMs, peakHeapMb(), report.timing().forwardPasses(),
                 report.global().learningCoefficient());
         // Each row as soon as it is measured: the large models take minutes.
-        System.out.printf(Locale.ROOT, "measured %s: P %d, read %.0f ms, epoch %.0f ms, ratio %.3f, %d passes%n", name,
-                row.p(), readMs, epochMs, readMs / epochMs, row.passes());
+        System.out.printf(Locale.ROOT, "measured %s: P %d, read %.0f ms, epoch %.0f ms, ratio %.3f, %d passes, lambda %.1f%n",
+                name, row.p(), readMs, epochMs, readMs / epochMs, row.passes(), row.lambda());
+        if (Boolean.getBoolean("bench.exactCheck") && report.parameters() <= ReadConfig.defaults().fisherNullLimit()) {
+            // A second method on the same trained network: the exact Fisher's rank and null space.
+            DeadDirectionReport exact = DeadDirectionReader.withDefaults().read(Snapshot.of(net, probe));
+            System.out.printf(Locale.ROOT, "exact path on %s: fisher rank %d, lambda %.1f (structural path %.1f), gauge %d%n",
+                    name, exact.fisherRank(), exact.global().learningCoefficient(), row.lambda(),
+                    exact.global().gaugeDimension());
+        }
         return row;
     }
 
