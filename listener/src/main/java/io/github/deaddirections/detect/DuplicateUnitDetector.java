@@ -56,8 +56,13 @@ public final class DuplicateUnitDetector implements Detector {
                     }
                     Unit a = units.get(i);
                     Unit b = units.get(j);
+                    // The incoming test first: it fails at the first differing weight for almost
+                    // every pair, where the outgoing ratio reads both whole rows (width^2 pairs).
+                    if (!sameIncoming(theta, a, b, tol)) {
+                        continue;
+                    }
                     Optional<Double> ratio = outgoingRatio(theta, a, b, tol);
-                    if (!sameIncoming(theta, a, b, tol) || ratio.isEmpty()) {
+                    if (ratio.isEmpty()) {
                         continue;
                     }
                     used[i] = true;

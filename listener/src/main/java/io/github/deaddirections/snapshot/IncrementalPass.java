@@ -34,6 +34,15 @@ final class IncrementalPass {
     /** The network's output at theta-hat. */
     private final double[][] output;
     private final int samples;
+    /**
+     * Per parameter of theta: the chain step it belongs to (-1 for none), its row in that step's
+     * W (-1 for the bias) and its unit. Finding what moved is then one vectorised comparison of
+     * theta with theta-hat and a lookup per changed entry, instead of a gather over every weight of
+     * every layer per pass (which cost more than the pass itself at 1e6 parameters).
+     */
+    private final int[] stepOf;
+    private final int[] rowOf;
+    private final int[] unitOf;
 
     IncrementalPass(DenseChain chain, double[] anchor) {
         this.chain = chain;
@@ -57,6 +66,82 @@ final class IncrementalPass {
             }
         }
         this.output = x;
+        this.stepOf = new int[this.anchor.length];
+        this.rowOf = new int[this.anchor.length];
+        this.unitOf = new int[this.anchor.length];
+        Arrays.fill(stepOf, -1);
+        for (int l = 0; l < layers; l++) {
+            DenseChain.Step s = steps.get(l);
+            if (s == null) {
+                continue;
+            }
+            int[] w = s.weightIndex();
+            for (int k = 0; k < w.length; k++) {
+                stepOf[w[k]] = l;
+                rowOf[w[k]] = k / s.out();
+                unitOf[w[k]] = k % s.out();
+            }
+            if (s.biasIndex() != null) {
+                for (int o = 0; o < s.out(); o++) {
+                    stepOf[s.biasIndex()[o]] = l;
+                    rowOf[s.biasIndex()[o]] = -1;
+                    unitOf[s.biasIndex()[o]] = o;
+                }
+            }
+        }
+    }
+
+    /** What moved in one layer: its moved units (ascending), and per moved unit its changed weight rows and bias. */
+    private record LayerMove(int[] units, int[][] rows, boolean[] bias) {
+
+        static final LayerMove NONE = new LayerMove(new int[0], new int[0][], new boolean[0]);
+
+        int count() {
+            return units.length;
+        }
+    }
+
+    /** Per chain step, what theta changes against theta-hat (chain parameters only). */
+    private LayerMove[] moves(double[] theta) {
+        int layers = steps.size();
+        java.util.List<java.util.TreeMap<Integer, java.util.List<Integer>>> byLayer = new java.util.ArrayList<>(layers);
+        for (int l = 0; l < layers; l++) {
+            byLayer.add(null);
+        }
+        int n = anchor.length;
+        for (int i = Arrays.mismatch(theta, anchor); i >= 0 && i < n; ) {
+            int l = stepOf[i];
+            if (l >= 0) {
+                java.util.TreeMap<Integer, java.util.List<Integer>> units = byLayer.get(l);
+                if (units == null) {
+                    units = new java.util.TreeMap<>();
+                    byLayer.set(l, units);
+                }
+                units.computeIfAbsent(unitOf[i], u -> new java.util.ArrayList<>()).add(rowOf[i]);
+            }
+            int next = Arrays.mismatch(theta, i + 1, n, anchor, i + 1, n);
+            i = next < 0 ? -1 : i + 1 + next;
+        }
+        LayerMove[] out = new LayerMove[layers];
+        for (int l = 0; l < layers; l++) {
+            java.util.TreeMap<Integer, java.util.List<Integer>> units = byLayer.get(l);
+            if (units == null) {
+                out[l] = LayerMove.NONE;
+                continue;
+            }
+            int[] ids = new int[units.size()];
+            int[][] rows = new int[units.size()][];
+            boolean[] bias = new boolean[units.size()];
+            int k = 0;
+            for (java.util.Map.Entry<Integer, java.util.List<Integer>> e : units.entrySet()) {
+                ids[k] = e.getKey();
+                bias[k] = e.getValue().contains(-1);
+                rows[k] = e.getValue().stream().mapToInt(Integer::intValue).filter(r -> r >= 0).toArray();
+                k++;
+            }
+            out[l] = new LayerMove(ids, rows, bias);
+        }
+        return out;
     }
 
     /** The chain this pass evaluates, on the input it was built with. */
@@ -97,6 +182,7 @@ final class IncrementalPass {
         // The current layer's input as a change against the cached one: either nothing, a few
         // columns (changedInputs with their new values, column-major), or everything (denseInput).
         double[][] denseInput = null;
+        LayerMove[] moves = moves(theta);
         for (int l = Math.max(0, from); l < steps.size(); l++) {
             DenseChain.Step s = steps.get(l);
             if (s == null) {
@@ -104,11 +190,12 @@ final class IncrementalPass {
             }
             int in = s.in();
             int out = s.out();
-            boolean[] moved = movedColumns(s, theta);
-            int movedCount = 0;
-            for (boolean m : moved) {
-                movedCount += m ? 1 : 0;
+            LayerMove move = moves[l];
+            boolean[] moved = new boolean[out];
+            for (int u : move.units()) {
+                moved[u] = true;
             }
+            int movedCount = move.count();
             if (denseInput == null && changedInputs.length == 0 && movedCount == 0) {
                 continue; // nothing reaches this layer yet
             }
@@ -128,12 +215,11 @@ final class IncrementalPass {
                 for (int n = 0; n < samples; n++) {
                     z[n] = pre[l][n].clone();
                 }
-                for (int o = 0; o < out; o++) {
-                    if (moved[o]) {
-                        double[] col = column(s, theta, inputs[l], changedInputs, newInputColumns, o);
-                        for (int n = 0; n < samples; n++) {
-                            z[n][o] = col[n];
-                        }
+                for (int m = 0; m < move.count(); m++) {
+                    int o = move.units()[m];
+                    double[] col = movedColumn(s, theta, l, changedInputs, newInputColumns, move, m);
+                    for (int n = 0; n < samples; n++) {
+                        z[n][o] = col[n];
                     }
                 }
                 addInputChange(s, theta, moved, changedInputs, newInputColumns, inputs[l], z);
@@ -143,16 +229,10 @@ final class IncrementalPass {
                 continue;
             }
             // Only the moved units change: compute just their columns (no copy of the layer).
-            int[] cols = new int[movedCount];
-            int k = 0;
-            for (int o = 0; o < out; o++) {
-                if (moved[o]) {
-                    cols[k++] = o;
-                }
-            }
+            int[] cols = move.units();
             double[][] values = new double[cols.length][];
             for (int c = 0; c < cols.length; c++) {
-                values[c] = column(s, theta, inputs[l], changedInputs, newInputColumns, cols[c]);
+                values[c] = movedColumn(s, theta, l, changedInputs, newInputColumns, move, c);
                 for (int n = 0; n < samples; n++) {
                     values[c][n] = s.activation().apply(values[c][n]); // elementwise: softmax went dense above
                 }
@@ -166,25 +246,46 @@ final class IncrementalPass {
         return withColumns(output, changedInputs, newInputColumns);
     }
 
-    /** Units whose incoming weights or bias differ from theta-hat. */
-    private boolean[] movedColumns(DenseChain.Step s, double[] theta) {
+    /**
+     * z'[:, o] of moved unit {@code move.units()[m]}: recomputed as {@code x' W'[:, o] + b'[o]}
+     * when most of its incoming weights moved (a rescaling orbit's unit), else from the cached z as
+     * <pre>
+     *   z'[:, o] = z[:, o] + sum_{r moved} x[:, r] dW[r, o] + sum_{i in I} dx[:, i] W'[i, o] + db[o]
+     * </pre>
+     * (x' W' = x W + x dW + dx W'): a unit of the next layer whose outgoing row moved with its input
+     * costs N (|rows| + |I|) instead of N d_in.
+     */
+    private double[] movedColumn(DenseChain.Step s, double[] theta, int l, int[] changed, double[][] changedValues,
+                                 LayerMove move, int m) {
+        int o = move.units()[m];
+        int[] rows = move.rows()[m];
+        if (pre[l] == null || 2L * (rows.length + changed.length) >= s.in()) {
+            return column(s, theta, inputs[l], changed, changedValues, o);
+        }
         int out = s.out();
-        boolean[] moved = new boolean[out];
         int[] w = s.weightIndex();
-        for (int k = 0; k < w.length; k++) {
-            if (theta[w[k]] != anchor[w[k]]) {
-                moved[k % out] = true;
+        double[][] x = inputs[l];
+        double[][] zc = pre[l];
+        double db = move.bias()[m] ? s.bias(theta, o) - s.bias(anchor, o) : 0.0;
+        double[] z = new double[samples];
+        for (int n = 0; n < samples; n++) {
+            z[n] = zc[n][o] + db;
+        }
+        for (int r : rows) {
+            double dw = theta[w[r * out + o]] - anchor[w[r * out + o]];
+            for (int n = 0; n < samples; n++) {
+                z[n] += x[n][r] * dw;
             }
         }
-        int[] b = s.biasIndex();
-        if (b != null) {
-            for (int o = 0; o < out; o++) {
-                if (theta[b[o]] != anchor[b[o]]) {
-                    moved[o] = true;
-                }
+        for (int c = 0; c < changed.length; c++) {
+            int i = changed[c];
+            double wi = theta[w[i * out + o]];
+            double[] values = changedValues[c];
+            for (int n = 0; n < samples; n++) {
+                z[n] += (values[n] - x[n][i]) * wi;
             }
         }
-        return moved;
+        return z;
     }
 
     /** z'[:, o] = x' W'[:, o] + b'[o], with x' the cached input x overlaid by the changed columns. */

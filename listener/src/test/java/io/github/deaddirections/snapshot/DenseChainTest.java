@@ -167,6 +167,13 @@ class DenseChainTest {
             moved[w1.index(2, o)] += 0.4 * rnd.nextGaussian();
         }
         assertClose(chain.output(moved), near.output(moved, 0, Long.MAX_VALUE), "incremental pass, one unit moved");
+        // A few weights of a unit and its bias (an activation-null lift): taken from the cached z.
+        double[] few = s.parameters();
+        few[w1.index(1, 0)] += 0.5;
+        few[w1.index(0, 0)] -= 0.2;
+        String nextLayer = String.valueOf(firstDenseAfter(s, 0));
+        s.layout().block(nextLayer, "b").ifPresent(b -> few[b.flatIndex()[0]] -= 0.3);
+        assertClose(chain.output(few), near.output(few, 0, Long.MAX_VALUE), "incremental pass, two weights and a bias of one unit");
         long sparseBudget = (long) s.probeSamples() * (w0.dim(0) + w0.dim(1) + w1.dim(0) * w1.dim(1));
         assertTrue(near.output(moved, 0, 8L * sparseBudget) != null, "a one-unit move stays within a small budget");
         assertClose(chain.output(theta), near.output(theta, 0, Long.MAX_VALUE), "incremental pass, everything moved");
