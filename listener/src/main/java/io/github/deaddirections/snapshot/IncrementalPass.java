@@ -103,43 +103,76 @@ final class IncrementalPass {
 
     /** Per chain step, what theta changes against theta-hat (chain parameters only). */
     private LayerMove[] moves(double[] theta) {
-        int layers = steps.size();
-        java.util.List<java.util.TreeMap<Integer, java.util.List<Integer>>> byLayer = new java.util.ArrayList<>(layers);
-        for (int l = 0; l < layers; l++) {
-            byLayer.add(null);
-        }
         int n = anchor.length;
+        int[] changed = new int[64];
+        int count = 0;
         for (int i = Arrays.mismatch(theta, anchor); i >= 0 && i < n; ) {
-            int l = stepOf[i];
-            if (l >= 0) {
-                java.util.TreeMap<Integer, java.util.List<Integer>> units = byLayer.get(l);
-                if (units == null) {
-                    units = new java.util.TreeMap<>();
-                    byLayer.set(l, units);
+            if (stepOf[i] >= 0) {
+                if (count == changed.length) {
+                    changed = Arrays.copyOf(changed, 2 * count);
                 }
-                units.computeIfAbsent(unitOf[i], u -> new java.util.ArrayList<>()).add(rowOf[i]);
+                changed[count++] = i;
             }
             int next = Arrays.mismatch(theta, i + 1, n, anchor, i + 1, n);
             i = next < 0 ? -1 : i + 1 + next;
         }
-        LayerMove[] out = new LayerMove[layers];
-        for (int l = 0; l < layers; l++) {
-            java.util.TreeMap<Integer, java.util.List<Integer>> units = byLayer.get(l);
-            if (units == null) {
-                out[l] = LayerMove.NONE;
+        LayerMove[] out = new LayerMove[steps.size()];
+        Arrays.fill(out, LayerMove.NONE);
+        for (int l = 0; l < steps.size(); l++) {
+            DenseChain.Step s = steps.get(l);
+            if (s == null) {
                 continue;
             }
-            int[] ids = new int[units.size()];
-            int[][] rows = new int[units.size()][];
-            boolean[] bias = new boolean[units.size()];
-            int k = 0;
-            for (java.util.Map.Entry<Integer, java.util.List<Integer>> e : units.entrySet()) {
-                ids[k] = e.getKey();
-                bias[k] = e.getValue().contains(-1);
-                rows[k] = e.getValue().stream().mapToInt(Integer::intValue).filter(r -> r >= 0).toArray();
-                k++;
+            // Counting sort by unit: rows per unit, then the units in ascending order.
+            int[] rowCount = null;
+            boolean[] present = null;
+            boolean[] bias = null;
+            for (int c = 0; c < count; c++) {
+                int i = changed[c];
+                if (stepOf[i] != l) {
+                    continue;
+                }
+                if (rowCount == null) {
+                    rowCount = new int[s.out()];
+                    present = new boolean[s.out()];
+                    bias = new boolean[s.out()];
+                }
+                present[unitOf[i]] = true;
+                if (rowOf[i] < 0) {
+                    bias[unitOf[i]] = true;
+                } else {
+                    rowCount[unitOf[i]]++;
+                }
             }
-            out[l] = new LayerMove(ids, rows, bias);
+            if (rowCount == null) {
+                continue;
+            }
+            int units = 0;
+            for (boolean p : present) {
+                units += p ? 1 : 0;
+            }
+            int[] ids = new int[units];
+            int[][] rows = new int[units][];
+            boolean[] biasMoved = new boolean[units];
+            int[] slot = new int[s.out()];
+            int k = 0;
+            for (int o = 0; o < s.out(); o++) {
+                if (present[o]) {
+                    ids[k] = o;
+                    rows[k] = new int[rowCount[o]];
+                    biasMoved[k] = bias[o];
+                    slot[o] = k++;
+                }
+            }
+            int[] filled = new int[units];
+            for (int c = 0; c < count; c++) {
+                int i = changed[c];
+                if (stepOf[i] == l && rowOf[i] >= 0) {
+                    int m = slot[unitOf[i]];
+                    rows[m][filled[m]++] = rowOf[i];
+                }
+            }
+            out[l] = new LayerMove(ids, rows, biasMoved);
         }
         return out;
     }
@@ -298,10 +331,22 @@ final class IncrementalPass {
         }
         double b = s.bias(theta, o);
         double[] z = new double[samples];
+        int blocked = in - in % 4;
         for (int n = 0; n < samples; n++) {
-            double acc = b;
+            // Four partial sums: independent chains the CPU can overlap (one sum is latency-bound).
+            double a0 = 0;
+            double a1 = 0;
+            double a2 = 0;
+            double a3 = 0;
             double[] xn = x[n];
-            for (int i = 0; i < in; i++) {
+            for (int i = 0; i < blocked; i += 4) {
+                a0 += xn[i] * w[i];
+                a1 += xn[i + 1] * w[i + 1];
+                a2 += xn[i + 2] * w[i + 2];
+                a3 += xn[i + 3] * w[i + 3];
+            }
+            double acc = b + ((a0 + a1) + (a2 + a3));
+            for (int i = blocked; i < in; i++) {
                 acc += xn[i] * w[i];
             }
             for (int c = 0; c < changed.length; c++) {
