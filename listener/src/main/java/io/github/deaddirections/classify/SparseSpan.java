@@ -26,11 +26,19 @@ final class SparseSpan {
     private final List<int[]> rowColumns = new ArrayList<>();
     private final List<double[]> rowValues = new ArrayList<>();
     private final Map<Integer, List<Integer>> touching = new HashMap<>();
-    /** The stored directions the last vector overlaps, and the range of y its solve wrote. */
+    /** The stored directions the last vector overlaps, and the entries of y its solve wrote (ascending). */
     private final java.util.BitSet near = new java.util.BitSet();
-    private int solvedFrom;
-    private int solvedTo;
-    /** Scratch for b and then y (solved in place), zero outside [solvedFrom, solvedTo). */
+    private int[] touched = new int[16];
+    private int touchedCount;
+    /**
+     * Rows of L with entries besides the diagonal (ascending): a direction that overlapped
+     * nothing when it was added has a row of its own, and its y is b_i / L_ii, so the solve visits
+     * only these rows and the overlapped ones (after many disjoint claims, the rows from the first
+     * overlapped one on were almost all of that kind, and visiting each made a claim cost O(n)).
+     */
+    private int[] coupled = new int[16];
+    private int coupledCount;
+    /** Scratch for b and then y (solved in place), zero outside the touched entries. */
     private double[] solution = new double[16];
     /** Scratch of v's entries by coordinate, valid where stamped by the current call. */
     private double[] work;
@@ -46,8 +54,8 @@ final class SparseSpan {
     double distance(Direction v) {
         double[] y = solve(v);
         double inside = 0;
-        for (int i = solvedFrom; i < solvedTo; i++) {
-            inside += y[i] * y[i];
+        for (int t = 0; t < touchedCount; t++) {
+            inside += y[touched[t]] * y[touched[t]];
         }
         return Math.sqrt(Math.max(0.0, 1.0 - inside));
     }
@@ -57,9 +65,10 @@ final class SparseSpan {
         double[] y = solve(v);
         double inside = 0;
         int nonZeros = 0;
-        for (int i = solvedFrom; i < solvedTo; i++) {
-            inside += y[i] * y[i];
-            nonZeros += y[i] != 0 ? 1 : 0;
+        for (int t = 0; t < touchedCount; t++) {
+            double yi = y[touched[t]];
+            inside += yi * yi;
+            nonZeros += yi != 0 ? 1 : 0;
         }
         double diagonal = Math.sqrt(Math.max(0.0, 1.0 - inside));
         if (!(diagonal > 0)) {
@@ -69,7 +78,8 @@ final class SparseSpan {
         int[] cols = new int[nonZeros + 1];
         double[] vals = new double[nonZeros + 1];
         int k = 0;
-        for (int j = solvedFrom; j < solvedTo; j++) {
+        for (int t = 0; t < touchedCount; t++) {
+            int j = touched[t];
             if (y[j] != 0) {
                 cols[k] = j;
                 vals[k++] = y[j];
@@ -77,6 +87,12 @@ final class SparseSpan {
         }
         cols[k] = id;
         vals[k] = diagonal;
+        if (nonZeros > 0) {
+            if (coupledCount == coupled.length) {
+                coupled = java.util.Arrays.copyOf(coupled, 2 * coupledCount);
+            }
+            coupled[coupledCount++] = id;
+        }
         directions.add(v);
         rowColumns.add(cols);
         rowValues.add(vals);
@@ -86,16 +102,35 @@ final class SparseSpan {
     }
 
     /**
-     * y with L y = Q^T v, zero before the first stored direction v overlaps (rows are solved from
-     * there on; on the structural path most claims overlap nothing and cost nothing here).
+     * y with L y = Q^T v. b is zero but on the overlapped directions, so y is zero before the first
+     * of them, and a row of L without off-diagonal entries has {@code y_i = b_i / L_ii}: only the
+     * overlapped rows and the coupled rows from the first overlapped one on are visited, in
+     * ascending order (a coupled row reads only earlier entries of y, all final by then).
      */
     private double[] solve(Direction v) {
         double[] b = overlaps(v);
-        int n = directions.size();
+        touchedCount = 0;
         int first = near.nextSetBit(0);
-        first = first < 0 ? n : first;
+        if (first < 0) {
+            return b; // overlaps nothing: y = 0
+        }
         double[] y = b; // solved in place: b_i is read before y_i is written
-        for (int i = first; i < n; i++) {
+        int c = java.util.Arrays.binarySearch(coupled, 0, coupledCount, first);
+        c = c < 0 ? -c - 1 : c;
+        int id = first;
+        while (id >= 0 || c < coupledCount) {
+            // The next row in ascending order among the overlapped and the coupled ones.
+            int i;
+            if (c < coupledCount && (id < 0 || coupled[c] <= id)) {
+                i = coupled[c];
+                if (i == id) {
+                    id = near.nextSetBit(id + 1);
+                }
+                c++;
+            } else {
+                i = id;
+                id = near.nextSetBit(id + 1);
+            }
             int[] cols = rowColumns.get(i);
             double[] vals = rowValues.get(i);
             double acc = b[i];
@@ -103,9 +138,11 @@ final class SparseSpan {
                 acc -= vals[e] * y[cols[e]];
             }
             y[i] = acc / vals[cols.length - 1];
+            if (touchedCount == touched.length) {
+                touched = java.util.Arrays.copyOf(touched, 2 * touchedCount);
+            }
+            touched[touchedCount++] = i;
         }
-        solvedFrom = first;
-        solvedTo = n;
         return y;
     }
 
@@ -114,7 +151,10 @@ final class SparseSpan {
      * array reused across calls: allocating one of length n per call made n claims cost n^2.
      */
     private double[] overlaps(Direction v) {
-        java.util.Arrays.fill(solution, solvedFrom, solvedTo, 0.0); // the last call's y lives only there
+        for (int t = 0; t < touchedCount; t++) {
+            solution[touched[t]] = 0.0; // the last call's y lives only there
+        }
+        touchedCount = 0;
         if (solution.length < directions.size()) {
             solution = java.util.Arrays.copyOf(solution, Math.max(directions.size(), 2 * solution.length));
         }

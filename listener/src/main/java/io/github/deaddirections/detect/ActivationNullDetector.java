@@ -23,6 +23,10 @@ import java.util.Optional;
  * sample. Convolutions: one row per (sample, output position), the receptive field
  * ({@link ConvPatches}); a null a is a kernel change {@code Delta W[c_out] = a} that no output
  * position sees, for each output channel.
+ *
+ * <p>A dense layer with at least as many inputs as probe samples (without the exact Fisher) is
+ * read only at its inputs that are 0 on every sample (a = e_i, exact whatever the sample count);
+ * its other null vectors would be the probe's, and the bound is reported as skipped.
  */
 public final class ActivationNullDetector implements Detector {
 
@@ -61,7 +65,8 @@ public final class ActivationNullDetector implements Detector {
                 continue;
             }
             ActivationMatrix m = matrix.get();
-            List<double[]> nullInputs = nullVectors(m.rows(), b.isPresent(), context.config().activationNullTolerance());
+            List<double[]> nullInputs = m.zeroColumnsOnly() ? zeroColumns(m.rows(), b.isPresent())
+                    : nullVectors(m.rows(), b.isPresent(), context.config().activationNullTolerance());
             List<Orbit> orbits = new ArrayList<>();
             for (int v = 0; v < nullInputs.size(); v++) {
                 double[] a = nullInputs.get(v);
@@ -91,10 +96,36 @@ public final class ActivationNullDetector implements Detector {
      * A layer's activation matrix: rows the inputs its weights see (one per sample, or per sample
      * and output position), and where weight (output c, input i) sits in theta.
      */
-    private record ActivationMatrix(double[][] rows, int inputs, int outputs, java.util.function.IntBinaryOperator index) {
+    private record ActivationMatrix(double[][] rows, int inputs, int outputs, java.util.function.IntBinaryOperator index,
+                                    boolean zeroColumnsOnly) {
         int weight(int c, int i) {
             return index.applyAsInt(c, i);
         }
+    }
+
+    /**
+     * The inputs that are exactly 0 on every probe sample (a dead channel below, after pooling), as
+     * unit null vectors: exact whatever the number of samples, where an SVD with fewer samples
+     * than inputs would return the probe's own null space.
+     */
+    static List<double[]> zeroColumns(double[][] rows, boolean withBias) {
+        int inputs = rows.length == 0 ? 0 : rows[0].length;
+        boolean[] zero = new boolean[inputs];
+        java.util.Arrays.fill(zero, rows.length > 0);
+        for (double[] row : rows) {
+            for (int i = 0; i < inputs; i++) {
+                zero[i] &= row[i] == 0.0;
+            }
+        }
+        List<double[]> out = new ArrayList<>();
+        for (int i = 0; i < inputs; i++) {
+            if (zero[i]) {
+                double[] e = new double[inputs + (withBias ? 1 : 0)];
+                e[i] = 1.0;
+                out.add(e);
+            }
+        }
+        return out;
     }
 
     private static Optional<ActivationMatrix> dense(LayerInfo layer, ParameterBlock w, INDArray input, boolean bias,
@@ -105,13 +136,16 @@ public final class ActivationNullDetector implements Detector {
         if (context.spectrum().isEmpty() && input.size(0) <= input.size(1) + (bias ? 1 : 0)) {
             // Fewer probe samples than inputs: most null vectors are the probe's, not the layer's.
             // Without the exact Fisher to account for them, they are left out (a larger probe resolves them).
-            LOG.warn("layer {} has {} inputs but the probe only {} samples: activation-null skipped for it",
-                    layer.name(), input.size(1), input.size(0));
-            context.skipped(MECHANISM, layer.name(), input.size(1) + " inputs but only " + input.size(0) + " probe samples");
-            return Optional.empty();
+            // Only the inputs that are exactly 0 on the whole probe are certain; they are read.
+            LOG.warn("layer {} has {} inputs but the probe only {} samples: activation-null reads only its inputs that are"
+                    + " 0 on every sample", layer.name(), input.size(1), input.size(0));
+            context.skipped(MECHANISM, layer.name(), input.size(1) + " inputs but only " + input.size(0)
+                    + " probe samples (only inputs that are 0 on every sample were read)");
+            return Optional.of(new ActivationMatrix(io.github.deaddirections.snapshot.ForwardModel.rows(input), (int) w.dim(0),
+                    (int) w.dim(1), (c, i) -> w.index(i, c), true));
         }
         return Optional.of(new ActivationMatrix(io.github.deaddirections.snapshot.ForwardModel.rows(input), (int) w.dim(0),
-                (int) w.dim(1), (c, i) -> w.index(i, c)));
+                (int) w.dim(1), (c, i) -> w.index(i, c), false));
     }
 
     /** im2col rows of a convolution's input; W is [nOut, nIn, kH, kW] and output channel c reads W[c] flattened. */
@@ -144,7 +178,7 @@ public final class ActivationNullDetector implements Detector {
             return Optional.empty();
         }
         int[] flat = w.flatIndex();
-        return Optional.of(new ActivationMatrix(rows, kernel, (int) w.dim(0), (c, i) -> flat[c * kernel + i]));
+        return Optional.of(new ActivationMatrix(rows, kernel, (int) w.dim(0), (c, i) -> flat[c * kernel + i], false));
     }
 
     /** Unit null vectors of [A | 1] (or A), by SVD with a relative singular-value tolerance. */

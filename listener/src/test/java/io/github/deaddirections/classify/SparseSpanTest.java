@@ -54,6 +54,9 @@ class SparseSpanTest {
         Direction spanned = combination(candidates.get(2), candidates.get(COLS + 1), -1.3);
         assertTrue(span.distance(spanned) < 1e-8);
         assertThrows(IllegalArgumentException.class, () -> span.add(spanned));
+        // Overlaps one unit alone: the channel rows coupled to it must still be solved.
+        Direction oneUnit = Direction.axis(P, 5 * COLS + 3);
+        assertEquals(denseDistance(stored, oneUnit.toDense()), span.distance(oneUnit), 1e-10, "an entry of one unit's column");
         Direction outside = Direction.axis(P, P - 1);
         assertEquals(1.0, span.distance(outside), 1e-15, "a coordinate nothing touches is orthogonal to the span");
     }

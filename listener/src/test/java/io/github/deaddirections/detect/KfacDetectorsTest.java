@@ -173,6 +173,39 @@ class KfacDetectorsTest {
         }
     }
 
+    /**
+     * Fewer probe samples (6) than inputs (10): the SVD's null space would be mostly the probe's,
+     * but inputs 2 and 7, 0 on every sample, are null exactly: 2 x 3 flat lifts (W[2, :], W[7, :]),
+     * and the size bound is still named in the report.
+     */
+    @Test
+    void inputsThatAreZeroOnEverySampleAreReadWhenTheProbeIsSmallerThanTheLayer() {
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.DOUBLE)
+                .list()
+                .layer(new DenseLayer.Builder().nIn(10).nOut(3).activation(Activation.TANH).build())
+                .layer(new OutputLayer.Builder(LossFunction.MSE).nIn(3).nOut(1).activation(Activation.IDENTITY).build())
+                .build());
+        net.init();
+        Nd4j.getRandom().setSeed(5);
+        INDArray probe = Nd4j.randn(DataType.DOUBLE, 6, 10);
+        probe.getColumn(2).assign(0.0);
+        probe.getColumn(7).assign(0.0);
+        GaugeCheck check = new GaugeCheck(net, probe);
+        DetectionContext context = new DetectionContext(check.snapshot, ReadConfig.defaults(), null);
+        List<Candidate> found = new ActivationNullDetector().detect(context);
+        assertEquals(1, found.size(), "the first layer only");
+        GaugeCandidate g = (GaugeCandidate) found.get(0);
+        assertEquals(6, g.orbits().size());
+        for (Orbit lift : g.orbits()) {
+            assertEquals(1, lift.tangent().nonZeros(), lift.role());
+            int coordinate = lift.tangent().coordinate(0);
+            String where = check.snapshot.layout().describe(coordinate);
+            assertTrue(where.startsWith("0_W[2,") || where.startsWith("0_W[7,"), where);
+        }
+        check.assertFlat(g);
+        assertEquals(1, context.skips().size(), "the bound is still reported: other null inputs were not read");
+    }
+
     /** A constant input channel: 9 null patch vectors per output channel without padding, 1 with padding 1. */
     @Test
     void convActivationNullCountsTheConstantChannel() {
