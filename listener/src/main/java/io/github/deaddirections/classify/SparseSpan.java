@@ -31,13 +31,17 @@ final class SparseSpan {
     private int[] touched = new int[16];
     private int touchedCount;
     /**
-     * Rows of L with entries besides the diagonal (ascending): a direction that overlapped
-     * nothing when it was added has a row of its own, and its y is b_i / L_ii, so the solve visits
-     * only these rows and the overlapped ones (after many disjoint claims, the rows from the first
-     * overlapped one on were almost all of that kind, and visiting each made a claim cost O(n)).
+     * Per row j of L, the later rows with an entry in column j (the rows whose y reads y_j). The
+     * solve visits only the rows reachable from the overlapped ones through these lists, in
+     * ascending order: after many claims, scanning every row from the first overlapped one on made
+     * each claim cost O(n) whatever it touched.
      */
-    private int[] coupled = new int[16];
-    private int coupledCount;
+    private int[][] readers = new int[16][];
+    private int[] readerCounts = new int[16];
+    /** A min-heap of row indices for the solve, and the call stamp of the rows already queued. */
+    private int[] heap = new int[16];
+    private int[] queued = new int[16];
+    private int solveCall;
     /** Scratch for b and then y (solved in place), zero outside the touched entries. */
     private double[] solution = new double[16];
     /** Scratch of v's entries by coordinate, valid where stamped by the current call. */
@@ -87,11 +91,16 @@ final class SparseSpan {
         }
         cols[k] = id;
         vals[k] = diagonal;
-        if (nonZeros > 0) {
-            if (coupledCount == coupled.length) {
-                coupled = java.util.Arrays.copyOf(coupled, 2 * coupledCount);
+        for (int e = 0; e < k; e++) {
+            int j = cols[e];
+            if (readers[j] == null || readerCounts[j] == readers[j].length) {
+                readers[j] = readers[j] == null ? new int[2] : java.util.Arrays.copyOf(readers[j], 2 * readerCounts[j]);
             }
-            coupled[coupledCount++] = id;
+            readers[j][readerCounts[j]++] = id;
+        }
+        if (id == readers.length) {
+            readers = java.util.Arrays.copyOf(readers, 2 * id);
+            readerCounts = java.util.Arrays.copyOf(readerCounts, 2 * id);
         }
         directions.add(v);
         rowColumns.add(cols);
@@ -102,35 +111,27 @@ final class SparseSpan {
     }
 
     /**
-     * y with L y = Q^T v. b is zero but on the overlapped directions, so y is zero before the first
-     * of them, and a row of L without off-diagonal entries has {@code y_i = b_i / L_ii}: only the
-     * overlapped rows and the coupled rows from the first overlapped one on are visited, in
-     * ascending order (a coupled row reads only earlier entries of y, all final by then).
+     * y with L y = Q^T v. b is zero but on the overlapped directions, and y_i can be non-zero only
+     * where b_i is or where row i reads a non-zero y_j: the rows reachable from the overlapped ones
+     * (a sparse triangular solve). They are taken from a min-heap, so in ascending order, and every
+     * y a row reads is final when it is taken (its readers all lie after it).
      */
     private double[] solve(Direction v) {
         double[] b = overlaps(v);
         touchedCount = 0;
-        int first = near.nextSetBit(0);
-        if (first < 0) {
-            return b; // overlaps nothing: y = 0
+        int n = directions.size();
+        if (queued.length < n) {
+            queued = java.util.Arrays.copyOf(queued, Math.max(n, 2 * queued.length));
+        }
+        solveCall++;
+        int size = 0;
+        for (int id = near.nextSetBit(0); id >= 0; id = near.nextSetBit(id + 1)) {
+            size = push(size, id);
         }
         double[] y = b; // solved in place: b_i is read before y_i is written
-        int c = java.util.Arrays.binarySearch(coupled, 0, coupledCount, first);
-        c = c < 0 ? -c - 1 : c;
-        int id = first;
-        while (id >= 0 || c < coupledCount) {
-            // The next row in ascending order among the overlapped and the coupled ones.
-            int i;
-            if (c < coupledCount && (id < 0 || coupled[c] <= id)) {
-                i = coupled[c];
-                if (i == id) {
-                    id = near.nextSetBit(id + 1);
-                }
-                c++;
-            } else {
-                i = id;
-                id = near.nextSetBit(id + 1);
-            }
+        while (size > 0) {
+            int i = heap[0];
+            size = pop(size);
             int[] cols = rowColumns.get(i);
             double[] vals = rowValues.get(i);
             double acc = b[i];
@@ -142,8 +143,60 @@ final class SparseSpan {
                 touched = java.util.Arrays.copyOf(touched, 2 * touchedCount);
             }
             touched[touchedCount++] = i;
+            if (y[i] != 0 && readers[i] != null) {
+                int[] list = readers[i];
+                for (int r = 0; r < readerCounts[i]; r++) {
+                    size = push(size, list[r]);
+                }
+            }
         }
         return y;
+    }
+
+    /** Queues row i once per solve; returns the new heap size. */
+    private int push(int size, int i) {
+        if (queued[i] == solveCall) {
+            return size;
+        }
+        queued[i] = solveCall;
+        if (size == heap.length) {
+            heap = java.util.Arrays.copyOf(heap, 2 * size);
+        }
+        int at = size;
+        heap[at] = i;
+        while (at > 0 && heap[(at - 1) / 2] > heap[at]) {
+            int parent = (at - 1) / 2;
+            int t = heap[parent];
+            heap[parent] = heap[at];
+            heap[at] = t;
+            at = parent;
+        }
+        return size + 1;
+    }
+
+    /** Removes the smallest row; returns the new heap size. */
+    private int pop(int size) {
+        int last = size - 1;
+        heap[0] = heap[last];
+        int at = 0;
+        while (true) {
+            int left = 2 * at + 1;
+            int right = left + 1;
+            int smallest = at;
+            if (left < last && heap[left] < heap[smallest]) {
+                smallest = left;
+            }
+            if (right < last && heap[right] < heap[smallest]) {
+                smallest = right;
+            }
+            if (smallest == at) {
+                return last;
+            }
+            int t = heap[smallest];
+            heap[smallest] = heap[at];
+            heap[at] = t;
+            at = smallest;
+        }
     }
 
     /**

@@ -49,18 +49,32 @@ public final class DuplicateUnitDetector implements Detector {
             double scale = Math.max(snapshot.layerRms(List.of(layer.name())), Double.MIN_NORMAL);
             double tol = context.config().deadWeightTolerance() * scale;
             boolean[] used = new boolean[units.size()];
+            int[][] incoming = new int[units.size()][];
             for (int i = 0; i < units.size(); i++) {
-                for (int j = i + 1; j < units.size() && !used[i]; j++) {
-                    if (used[j]) {
+                incoming[i] = units.get(i).incoming();
+            }
+            // Duplicates agree within tol on every incoming weight, the first one included: sorted by
+            // it, a unit's partners lie in a window of width tol after it (not all width^2 pairs).
+            Integer[] order = new Integer[units.size()];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            java.util.Arrays.sort(order, (x, y) -> incoming[x].length == 0 || incoming[y].length == 0 ? 0
+                    : Double.compare(theta[incoming[x][0]], theta[incoming[y][0]]));
+            for (int oi = 0; oi < order.length; oi++) {
+                int i = order[oi];
+                for (int oj = oi + 1; oj < order.length && !used[i]; oj++) {
+                    int j = order[oj];
+                    if (incoming[i].length > 0 && incoming[j].length > 0
+                            && theta[incoming[j][0]] - theta[incoming[i][0]] > tol) {
+                        break;
+                    }
+                    if (used[j] || !sameIncoming(theta, incoming[i], incoming[j], tol)) {
                         continue;
                     }
-                    Unit a = units.get(i);
-                    Unit b = units.get(j);
-                    // The incoming test first: it fails at the first differing weight for almost
-                    // every pair, where the outgoing ratio reads both whole rows (width^2 pairs).
-                    if (!sameIncoming(theta, a, b, tol)) {
-                        continue;
-                    }
+                    // Report the pair in unit order, as the units are numbered in the layer.
+                    Unit a = units.get(Math.min(i, j));
+                    Unit b = units.get(Math.max(i, j));
                     Optional<Double> ratio = outgoingRatio(theta, a, b, tol);
                     if (ratio.isEmpty()) {
                         continue;
@@ -109,9 +123,7 @@ public final class DuplicateUnitDetector implements Detector {
                 new BlockLaw.DuplicateUnits(inA.length));
     }
 
-    private static boolean sameIncoming(double[] theta, Unit a, Unit b, double tol) {
-        int[] inA = a.incoming();
-        int[] inB = b.incoming();
+    private static boolean sameIncoming(double[] theta, int[] inA, int[] inB, double tol) {
         if (inA.length != inB.length) {
             return false;
         }

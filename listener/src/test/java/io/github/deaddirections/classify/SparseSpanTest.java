@@ -55,7 +55,7 @@ class SparseSpanTest {
         assertTrue(span.distance(spanned) < 1e-8);
         assertThrows(IllegalArgumentException.class, () -> span.add(spanned));
         // Overlaps one unit alone: the channel rows coupled to it must still be solved.
-        Direction oneUnit = Direction.axis(P, 5 * COLS + 3);
+        Direction oneUnit = Direction.axis(P, ROWS * COLS + 3); // unit 3's private coordinate
         assertEquals(denseDistance(stored, oneUnit.toDense()), span.distance(oneUnit), 1e-10, "an entry of one unit's column");
         Direction outside = Direction.axis(P, P - 1);
         assertEquals(1.0, span.distance(outside), 1e-15, "a coordinate nothing touches is orthogonal to the span");
