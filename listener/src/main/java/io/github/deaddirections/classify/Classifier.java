@@ -88,10 +88,7 @@ public final class Classifier {
         }
         // Gauges claim one after another; an orbit whose tangent an earlier structure owns would
         // claim nothing, so it is not read. The orbits of one gauge are read together.
-        for (Candidate c : candidates) {
-            if (!(c instanceof GaugeCandidate g)) {
-                continue;
-            }
+        for (GaugeCandidate g : axesFirst(candidates)) {
             GaugeCandidate open = unowned(g, account);
             if (open.orbits().isEmpty()) {
                 continue;
@@ -108,6 +105,26 @@ public final class Classifier {
             }
         }
         return out;
+    }
+
+    /**
+     * The gauge candidates in detector order, except that those made only of coordinate axes (an
+     * inactive unit's weights, an input that is 0 on every sample) come first. The span claimed in
+     * the end is the same in any order, but the ledger's sparse factor is not: an orbit claimed
+     * before the K axes it overlaps makes each of them fill in against all the earlier ones (K^2
+     * entries per orbit, hours on a CNN head), where claimed after them it adds one row of K.
+     */
+    private static List<GaugeCandidate> axesFirst(List<Candidate> candidates) {
+        List<GaugeCandidate> axes = new ArrayList<>();
+        List<GaugeCandidate> rest = new ArrayList<>();
+        for (Candidate c : candidates) {
+            if (c instanceof GaugeCandidate g) {
+                boolean onlyAxes = g.orbits().stream().allMatch(o -> o.tangent().nonZeros() == 1);
+                (onlyAxes ? axes : rest).add(g);
+            }
+        }
+        axes.addAll(rest);
+        return axes;
     }
 
     private static GaugeCandidate unowned(GaugeCandidate g, NullSpaceAccount account) {
