@@ -70,7 +70,14 @@ public final class ActivationNullDetector implements Detector {
             List<Orbit> orbits = new ArrayList<>();
             for (int v = 0; v < nullInputs.size(); v++) {
                 double[] a = nullInputs.get(v);
+                int axis = axisOf(a, m.inputs());
                 for (int c = 0; c < m.outputs(); c++) {
+                    if (axis >= 0) {
+                        // An input that is 0 on every sample: the lift is one weight (no P-wide scan per lift).
+                        Direction u = Direction.sparse(p, new int[]{m.weight(c, axis)}, new double[]{1.0});
+                        orbits.add(new Orbit("input-null" + v + ":out" + c, u, Path.straight(theta, u)));
+                        continue;
+                    }
                     int[] coords = new int[m.inputs() + (b.isPresent() ? 1 : 0)];
                     double[] values = new double[coords.length];
                     for (int i = 0; i < m.inputs(); i++) {
@@ -90,6 +97,20 @@ public final class ActivationNullDetector implements Detector {
             }
         }
         return out;
+    }
+
+    /** The input a null vector is the unit axis of (its only non-zero entry, 1, not the bias), else -1. */
+    private static int axisOf(double[] a, int inputs) {
+        int axis = -1;
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] != 0) {
+                if (axis >= 0 || i >= inputs || a[i] != 1.0) {
+                    return -1;
+                }
+                axis = i;
+            }
+        }
+        return axis;
     }
 
     /**
