@@ -16,6 +16,7 @@ public final class DetectionContext {
     private final FisherSpectrum spectrum;
     private Map<String, INDArray> layerInputs;
     private final java.util.List<String> skips = new java.util.ArrayList<>();
+    private final Map<String, Optional<InactiveUnits>> inactiveUnits = new java.util.HashMap<>();
 
     public DetectionContext(Snapshot snapshot, ReadConfig config, FisherSpectrum spectrum) {
         this.snapshot = snapshot;
@@ -42,6 +43,14 @@ public final class DetectionContext {
             layerInputs = snapshot.model().layerInputs(snapshot.parametersView(), snapshot.layers());
         }
         return layerInputs;
+    }
+
+    /**
+     * The layer's ReLU units inactive on the whole probe (computed once: the inactive-unit detector
+     * claims them and the output-null detector leaves them out of its stencils).
+     */
+    synchronized Optional<InactiveUnits> inactiveUnits(io.github.deaddirections.snapshot.LayerInfo layer) {
+        return inactiveUnits.computeIfAbsent(layer.name(), name -> InactiveUnits.of(this, layer));
     }
 
     /**

@@ -44,7 +44,7 @@ public final class InactiveUnitDetector implements Detector {
         Snapshot snapshot = context.snapshot();
         List<Candidate> out = new ArrayList<>();
         for (LayerInfo layer : snapshot.layers()) {
-            Optional<InactiveUnits> found = InactiveUnits.of(context, layer);
+            Optional<InactiveUnits> found = context.inactiveUnits(layer);
             if (found.isEmpty() || found.get().count() == 0) {
                 continue;
             }

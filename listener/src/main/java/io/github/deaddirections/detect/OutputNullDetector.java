@@ -69,7 +69,7 @@ public final class OutputNullDetector implements Detector {
             int[] bias = b.get().flatIndex();
             // G = G_live (+) 0: the rows of units inactive on the whole probe vanish identically,
             // and those units are the inactive-unit detector's (exact, no stencil, with their reach).
-            Optional<InactiveUnits> inactive = InactiveUnits.of(context, layer);
+            Optional<InactiveUnits> inactive = context.inactiveUnits(layer);
             int[] live = java.util.stream.IntStream.range(0, bias.length)
                     .filter(j -> inactive.isEmpty() || !inactive.get().isInactive(j)).toArray();
             if (live.length == 0) {

@@ -125,7 +125,6 @@ final class IncrementalPass {
             }
             // Counting sort by unit: rows per unit, then the units in ascending order.
             int[] rowCount = null;
-            boolean[] present = null;
             boolean[] bias = null;
             for (int c = 0; c < count; c++) {
                 int i = changed[c];
@@ -134,10 +133,8 @@ final class IncrementalPass {
                 }
                 if (rowCount == null) {
                     rowCount = new int[s.out()];
-                    present = new boolean[s.out()];
                     bias = new boolean[s.out()];
                 }
-                present[unitOf[i]] = true;
                 if (rowOf[i] < 0) {
                     bias[unitOf[i]] = true;
                 } else {
@@ -148,8 +145,8 @@ final class IncrementalPass {
                 continue;
             }
             int units = 0;
-            for (boolean p : present) {
-                units += p ? 1 : 0;
+            for (int o = 0; o < s.out(); o++) {
+                units += rowCount[o] > 0 || bias[o] ? 1 : 0;
             }
             int[] ids = new int[units];
             int[][] rows = new int[units][];
@@ -157,7 +154,7 @@ final class IncrementalPass {
             int[] slot = new int[s.out()];
             int k = 0;
             for (int o = 0; o < s.out(); o++) {
-                if (present[o]) {
+                if (rowCount[o] > 0 || bias[o]) {
                     ids[k] = o;
                     rows[k] = new int[rowCount[o]];
                     biasMoved[k] = bias[o];
