@@ -17,6 +17,7 @@ import io.github.deaddirections.detect.Detector;
 import io.github.deaddirections.detect.Directions;
 import io.github.deaddirections.detect.FisherNullDetector;
 import io.github.deaddirections.detect.InactiveUnitDetector;
+import io.github.deaddirections.detect.KinkMargins;
 import io.github.deaddirections.detect.LayerNormGaugeDetector;
 import io.github.deaddirections.detect.Layers;
 import io.github.deaddirections.detect.LogitShiftGaugeDetector;
@@ -125,7 +126,7 @@ public final class DeadDirectionReader {
             scale = eigenvalues[0] > 0 ? eigenvalues[0] : fisher.largestEigenvalue(nearbyPoint(snapshot), coordinateScale);
             scale = scale > 0 ? scale : 1.0;
             spectrum = FisherSpectrum.cut(eigenvalues, vectors, scale, config.nullSearchBelow(), config.fixedNullCut(),
-                    config.noiseFloor());
+                    config.noiseFloor(), config.narrowGapDecades());
             threshold = spectrum.threshold();
         } else {
             scale = traceEstimate(snapshot, distribution);
@@ -150,7 +151,8 @@ public final class DeadDirectionReader {
         Classifier classifier;
         List<ClassifiedStructure> structures;
         try (ReadPool pool = new ReadPool(reader, snapshot.model(), config.parallelism())) {
-            classifier = new Classifier(snapshot, config, pool, exactPath ? fisher : null, coordinateScale);
+            classifier = new Classifier(snapshot, config, pool, fisher, exactPath, coordinateScale, scale,
+                    KinkMargins.limit(context));
             structures = classifier.classify(candidates, spectrum);
         }
         LOG.debug("classification: {} structures, {} forward passes, {} ms", structures.size(),
@@ -178,8 +180,11 @@ public final class DeadDirectionReader {
         }
         int regular = exactPath ? spectrum.rank() : p - gauge - genuineDims - unresolved;
         Assembly assembly = Assembly.of(regular, laws, unresolved == 0 && exactPath);
+        List<String> skipped = new ArrayList<>(context.skips());
+        skipped.addAll(classifier.notes());
         GlobalReport global = new GlobalReport(assembly.learningCoefficient(), assembly.multiplicity(), null, regular, gauge,
-                genuine, unresolved, uncovered, context.skips(), assembly.exact());
+                genuine, unresolved, uncovered, skipped, assembly.exact(), classifier.blocksRead(),
+                classifier.blocksClaimedByLaw());
         DeadDirectionReport.SpectrumSummary summary = spectrum == null ? null : new DeadDirectionReport.SpectrumSummary(
                 spectrum.scale(), spectrum.threshold(), spectrum.gapDecades(),
                 !Double.isNaN(spectrum.gapDecades()) && spectrum.gapDecades() < config.narrowGapDecades(),
@@ -227,7 +232,7 @@ public final class DeadDirectionReader {
             default -> exact = false;
         }
         return new StructureReport(s.id(), s.mechanism(), s.structureClass(), s.layers(), s.dimension(), order, lambda, m, nu,
-                exact, directions);
+                exact, directions, s.certificate(), s.claimedByLaw());
     }
 
     private List<String> uncoveredLayers(Snapshot snapshot) {

@@ -87,7 +87,7 @@ class ReaderBehaviourTest {
         assertEquals("dead-directions/v1", root.get("schema").asText());
         JsonNode s = root.get("structures").get(0);
         assertEquals(List.of("id", "mechanism", "class", "layers", "dimension", "order", "learningCoefficient", "multiplicity",
-                "singularFluctuation", "directions"), names(s));
+                "singularFluctuation", "certifiedBy", "claimedByLaw", "directions"), names(s));
         assertEquals("GENUINE_SINGULARITY", s.get("class").asText());
         JsonNode d = s.get("directions").get(0);
         assertEquals(List.of("role", "order", "orderEstimate", "slope", "fitR2", "radii", "fisher", "kl"), names(d));

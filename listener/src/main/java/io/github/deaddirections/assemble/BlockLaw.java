@@ -24,6 +24,16 @@ public interface BlockLaw {
     String formula();
 
     /**
+     * A block type's law as a function of its component dimensions, counted after the gauges that
+     * own directions of their own (a dead unit feeding a softmax layer: its outgoing component
+     * loses the logit shift's direction, so n_out counts one less).
+     */
+    @FunctionalInterface
+    interface Sized {
+        BlockLaw of(int[] componentDimensions);
+    }
+
+    /**
      * A single additive direction of order k with {@code mPerp} quadratic partners:
      * {@code lambda_B = 1/(2k) + mPerp/2}, m = 1.
      */

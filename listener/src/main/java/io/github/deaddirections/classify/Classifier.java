@@ -9,28 +9,42 @@ import io.github.deaddirections.detect.GaugeCandidate;
 import io.github.deaddirections.detect.NullSpaceCandidate;
 import io.github.deaddirections.detect.Orbit;
 import io.github.deaddirections.detect.ReadDirection;
+import io.github.deaddirections.detect.UnitIndex;
 import io.github.deaddirections.fisher.ExpectedFisher;
 import io.github.deaddirections.fisher.FisherSpectrum;
 import io.github.deaddirections.fisher.Path;
 import io.github.deaddirections.read.DirectionRead;
-import io.github.deaddirections.read.ReadPool;
 import io.github.deaddirections.read.RadiusGrid;
 import io.github.deaddirections.read.RateEstimate.Verdict;
-import io.github.deaddirections.report.StructureClass;
+import io.github.deaddirections.read.ReadPool;
+import io.github.deaddirections.report.Certificate;
 import io.github.deaddirections.snapshot.Snapshot;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * Turns candidates into classified structures (METHOD 3). Genuine blocks are read along their
- * characteristic direction and own the flat directions of their locus; gauges are read along
- * their orbits (never along a curved orbit's tangent); what stays unexplained in the exact null
- * space goes through the generic gauge test and is then read direction by direction.
+ * Turns candidates into classified structures (METHOD 3), in precedence order:
+ * <ol>
+ *   <li>genuine blocks, read along a generic characteristic direction ({@link BlockPlan}), own the
+ *       flat directions of their locus; blocks of one kind read the same, so a few are read and
+ *       the rest claimed by the same law;</li>
+ *   <li>gauges that are gauges by their mechanism (symmetries read along their orbits, never along
+ *       a curved orbit's tangent; nulls of the input data);</li>
+ *   <li>data-dependent flats (a hidden layer's activation-null, output-null, inactive units): a
+ *       gauge only with the flat-locus certificate ({@link FlatLocusTest}); a flat that fails it
+ *       is a component of a crossing, and the crossing is found and read ({@link Crossings});</li>
+ *   <li>what stays unexplained in the exact null space: the flat-locus test, the generic gauge
+ *       test, then direction-by-direction reads.</li>
+ * </ol>
+ * A flat direction without a certificate is never a FLAT_GAUGE: it is UNRESOLVED.
  */
 public final class Classifier {
 
@@ -40,22 +54,43 @@ public final class Classifier {
     private final ReadConfig config;
     private final ReadPool pool;
     private final ExpectedFisher fisher;
+    private final boolean exactPath;
     private final double[] coordinateScale;
     private final int[] positions;
+    private final double nullFloor;
+    private final double kinkLimit;
     private int genericGaugeDimension = -1;
+    private int blocksRead;
+    private int blocksClaimedByLaw;
+    private final List<String> notes = new ArrayList<>();
 
     /**
-     * @param fisher          the exact Fisher (for the generic gauge test), or null on the structural path
+     * @param fisher          the expected Fisher's columns (the exact spectrum on the exact path; the
+     *                        flat-locus test on both)
+     * @param exactPath       whether the exact Fisher null space is known
      * @param coordinateScale per-parameter scale (steps of the exact Fisher)
+     * @param fisherScale     the Fisher scale thresholds are relative to
+     * @param kinkLimit       how far the parameters may move before a probe sample crosses a kink
+     *                        ({@link io.github.deaddirections.detect.KinkMargins}): the tests that move
+     *                        the base point stay well inside it
      */
-    public Classifier(Snapshot snapshot, ReadConfig config, ReadPool pool, ExpectedFisher fisher,
-                      double[] coordinateScale) {
+    public Classifier(Snapshot snapshot, ReadConfig config, ReadPool pool, ExpectedFisher fisher, boolean exactPath,
+                      double[] coordinateScale, double fisherScale, double kinkLimit) {
         this.snapshot = snapshot;
         this.config = config;
         this.pool = pool;
         this.fisher = fisher;
+        this.exactPath = exactPath;
         this.coordinateScale = coordinateScale;
         this.positions = snapshot.layerPositions();
+        this.nullFloor = config.noiseFloor() * fisherScale;
+        this.kinkLimit = kinkLimit;
+    }
+
+    /** The distance the tests move the base point: eps times the RMS parameter, within half the kink limit. */
+    private double testMove() {
+        double rms = snapshot.rms();
+        return Math.min(config.gaugeTestEpsilon() * (rms > 0 ? rms : 1.0), 0.5 * kinkLimit);
     }
 
     /** What the generic gauge test found over the whole null space (-1 when it did not run). */
@@ -63,49 +98,164 @@ public final class Classifier {
         return genericGaugeDimension;
     }
 
+    /** Genuine blocks read along their own characteristic direction. */
+    public int blocksRead() {
+        return blocksRead;
+    }
+
+    /** Genuine blocks claimed by the law of their kind, unread. */
+    public int blocksClaimedByLaw() {
+        return blocksClaimedByLaw;
+    }
+
+    /** What the classification left out and why (for the report's skipped list). */
+    public List<String> notes() {
+        return List.copyOf(notes);
+    }
+
     public List<ClassifiedStructure> classify(List<Candidate> candidates, FisherSpectrum spectrum) {
         NullSpaceAccount account = new NullSpaceAccount(spectrum == null ? null : spectrum.nullBasis());
         List<ClassifiedStructure> out = new ArrayList<>();
-        // Reads do not depend on the ledger: each phase reads its directions together (in parallel
-        // when configured), then claims in precedence order.
-        List<BlockCandidate> blocks = candidates.stream().filter(BlockCandidate.class::isInstance)
-                .map(BlockCandidate.class::cast).toList();
-        List<ReadPool.Task> blockTasks = new ArrayList<>();
-        for (BlockCandidate b : blocks) {
-            blockTasks.add(straight(b.characteristic()));
-            if (config.readComponents()) {
-                for (ReadDirection component : b.components()) {
-                    blockTasks.add(straight(component));
-                }
+        GaugeSpan owned = new GaugeSpan();
+        for (Candidate c : candidates) {
+            if (c instanceof GaugeCandidate g && !g.needsCertificate()) {
+                g.orbits().forEach(o -> owned.add(o.tangent()));
             }
         }
-        List<DirectionRead> blockReads = pool.readAll(blockTasks);
-        int at = 0;
-        for (BlockCandidate b : blocks) {
-            int n = 1 + (config.readComponents() ? b.components().size() : 0);
-            block(b, blockReads.subList(at, at + n), account, out);
-            at += n;
-        }
-        // Gauges claim one after another; an orbit whose tangent an earlier structure owns would
-        // claim nothing, so it is not read. The orbits of one gauge are read together.
+        long passes = snapshot.model().forwardPasses();
+        blocks(candidates.stream().filter(BlockCandidate.class::isInstance).map(BlockCandidate.class::cast).toList(), owned,
+                account, out);
+        passes = phase("blocks", passes);
+        Certifier certifier = new Certifier(spectrum, candidates);
+        List<Crossings.Flat> failed = new ArrayList<>();
         for (GaugeCandidate g : axesFirst(candidates)) {
-            GaugeCandidate open = unowned(g, account);
-            if (open.orbits().isEmpty()) {
-                continue;
-            }
-            List<ReadPool.Task> tasks = new ArrayList<>();
-            for (Orbit orbit : open.orbits().subList(0, Math.min(open.orbits().size(), config.maxReadsPerStructure()))) {
-                tasks.add(alongOrbit(orbit));
-            }
-            gauge(open, pool.readAll(tasks), account, out);
+            gauge(g, account, out, certifier, failed);
         }
+        passes = phase("gauges", passes);
+        new Crossings(snapshot, config, pool, certifier.units(), this).resolve(failed, account, out);
+        passes = phase("crossings", passes);
         for (Candidate c : candidates) {
             if (c instanceof NullSpaceCandidate n) {
-                residual(n, account, out);
+                residual(n, account, out, certifier);
             }
         }
+        phase("residual null space", passes);
         return out;
     }
+
+    private long phase(String name, long since) {
+        long now = snapshot.model().forwardPasses();
+        LOG.debug("classification, {}: {} forward passes", name, now - since);
+        return now;
+    }
+
+    // ---------------------------------------------------------------- blocks
+
+    private void blocks(List<BlockCandidate> blocks, GaugeSpan owned, NullSpaceAccount account,
+                        List<ClassifiedStructure> out) {
+        // Plans in precedence order: a block's components lose what the gauges and the blocks before it own.
+        List<BlockPlan> plans = new ArrayList<>();
+        for (BlockCandidate b : blocks) {
+            BlockPlan.of(b, owned, config.seed()).ifPresentOrElse(plan -> {
+                plans.add(plan);
+                plan.span().forEach(owned::add);
+            }, () -> LOG.debug("{}: a gauge owns a whole component; not a block", b.id()));
+        }
+        Map<String, List<BlockPlan>> kinds = new LinkedHashMap<>();
+        for (BlockPlan plan : plans) {
+            kinds.computeIfAbsent(plan.candidate().kind(), k -> new ArrayList<>()).add(plan);
+        }
+        Map<BlockPlan, List<DirectionRead>> reads = new IdentityHashMap<>();
+        List<BlockPlan> first = new ArrayList<>();
+        kinds.values().forEach(k -> first.addAll(k.subList(0, Math.min(k.size(), config.maxReadsPerKind()))));
+        read(first, reads);
+        List<BlockPlan> rest = new ArrayList<>();
+        for (List<BlockPlan> kind : kinds.values()) {
+            if (kind.size() > config.maxReadsPerKind() && !agree(kind.subList(0, config.maxReadsPerKind()), reads)) {
+                rest.addAll(kind.subList(config.maxReadsPerKind(), kind.size()));
+            }
+        }
+        read(rest, reads);
+        for (BlockPlan plan : plans) {
+            List<DirectionRead> done = reads.get(plan);
+            if (done != null) {
+                blocksRead++;
+                block(plan, done, account, out);
+            } else {
+                byLaw(plan, account, out);
+            }
+        }
+    }
+
+    /** Reads the characteristic direction (and the components, when configured) of each plan, all in one batch. */
+    private void read(List<BlockPlan> plans, Map<BlockPlan, List<DirectionRead>> reads) {
+        List<ReadPool.Task> tasks = new ArrayList<>();
+        for (BlockPlan plan : plans) {
+            tasks.add(straight(plan.characteristic()));
+            if (config.readComponents()) {
+                plan.componentDirections().forEach(c -> tasks.add(straight(c)));
+            }
+        }
+        List<DirectionRead> done = pool.readAll(tasks);
+        int at = 0;
+        for (BlockPlan plan : plans) {
+            int n = 1 + (config.readComponents() ? plan.componentDirections().size() : 0);
+            reads.put(plan, done.subList(at, at + n));
+            at += n;
+        }
+    }
+
+    /** Whether the blocks read confirm their law's order, every one of them. */
+    private static boolean agree(List<BlockPlan> sample, Map<BlockPlan, List<DirectionRead>> reads) {
+        for (BlockPlan plan : sample) {
+            DirectionRead diagonal = reads.get(plan).get(0);
+            if (diagonal.verdict() != Verdict.ORDER || diagonal.estimate().order() != plan.law().order()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void block(BlockPlan plan, List<DirectionRead> reads, NullSpaceAccount account, List<ClassifiedStructure> out) {
+        BlockCandidate b = plan.candidate();
+        DirectionRead diagonal = reads.get(0);
+        Verdict v = diagonal.verdict();
+        if (v == Verdict.LIVE) {
+            LOG.debug("{}: the diagonal is live (order 1){}; not a dead structure", b.id(), diagonal.note());
+            out.add(ClassifiedStructure.regular(b.id(), b.mechanism(), b.layers(), reads));
+            return;
+        }
+        int dims = account.claim(plan.span());
+        if (dims == 0) {
+            LOG.debug("{}: its directions are already owned by an earlier structure", b.id());
+            return;
+        }
+        if (v == Verdict.ORDER) {
+            int k = diagonal.estimate().order();
+            BlockLaw law = k == plan.law().order() ? plan.law() : new BlockLaw.SingleDirection(k, 0, false);
+            if (k != plan.law().order()) {
+                LOG.debug("{}: the diagonal reads order {} where the {} law predicts {}; lambda_B is reported as a bound",
+                        b.id(), k, b.mechanism(), plan.law().order());
+            }
+            out.add(ClassifiedStructure.genuine(b.id(), b.mechanism(), b.layers(), dims, k, law, reads, false));
+            return;
+        }
+        // A block whose generic diagonal reads flat is not the structure its detector knows; nothing certifies it.
+        LOG.debug("{}: the diagonal reads {}; unresolved", b.id(), v);
+        out.add(ClassifiedStructure.unresolved(b.id(), b.mechanism(), b.layers(), dims, reads));
+    }
+
+    private void byLaw(BlockPlan plan, NullSpaceAccount account, List<ClassifiedStructure> out) {
+        BlockCandidate b = plan.candidate();
+        int dims = account.claim(plan.span());
+        if (dims > 0) {
+            blocksClaimedByLaw++;
+            out.add(ClassifiedStructure.genuine(b.id(), b.mechanism(), b.layers(), dims, plan.law().order(), plan.law(),
+                    List.of(), true));
+        }
+    }
+
+    // ---------------------------------------------------------------- gauges
 
     /**
      * The gauge candidates in detector order, except that those made only of coordinate axes (an
@@ -127,150 +277,278 @@ public final class Classifier {
         return axes;
     }
 
-    private static GaugeCandidate unowned(GaugeCandidate g, NullSpaceAccount account) {
-        List<Orbit> open = g.orbits().stream().filter(o -> !account.owns(o.tangent())).toList();
-        if (open.size() < g.orbits().size()) {
-            LOG.debug("{}: {} of its {} orbits lie in structures found before it", g.id(), g.orbits().size() - open.size(),
-                    g.orbits().size());
-        }
-        return open.size() == g.orbits().size() ? g : new GaugeCandidate(g.id(), g.mechanism(), g.layers(), open);
-    }
-
-    private void block(BlockCandidate b, List<DirectionRead> done, NullSpaceAccount account, List<ClassifiedStructure> out) {
-        DirectionRead diagonal = done.get(0);
-        List<DirectionRead> reads = new ArrayList<>(done);
-        Verdict v = diagonal.verdict();
-        if (v == Verdict.LIVE) {
-            LOG.debug("{}: the diagonal is live (order 1){}; not a dead structure", b.id(), diagonal.note());
-            out.add(new ClassifiedStructure(b.id(), b.mechanism(), StructureClass.REGULAR, b.layers(), 0, 1, null, reads));
+    private void gauge(GaugeCandidate candidate, NullSpaceAccount account, List<ClassifiedStructure> out,
+                       Certifier certifier, List<Crossings.Flat> failed) {
+        List<Orbit> open = candidate.orbits().stream().filter(o -> !account.owns(o.tangent())).toList();
+        if (open.isEmpty()) {
             return;
         }
-        int dims = account.claim(b.span());
-        if (dims == 0) {
-            LOG.debug("{}: its directions are already owned by an earlier structure", b.id());
+        if (open.size() < candidate.orbits().size()) {
+            LOG.debug("{}: {} of its {} orbits lie in structures found before it", candidate.id(),
+                    candidate.orbits().size() - open.size(), candidate.orbits().size());
+        }
+        GaugeCandidate g = candidate.withOrbits(open);
+        if (g.needsCertificate()) {
+            dataDependent(g, account, out, certifier, failed);
             return;
         }
-        switch (v) {
-            case ORDER -> {
-                int k = diagonal.estimate().order();
-                BlockLaw law = k == b.law().order() ? b.law() : new BlockLaw.SingleDirection(k, 0, false);
-                if (k != b.law().order()) {
-                    LOG.warn("{}: the diagonal reads order {} where the {} law predicts {}; lambda_B is reported as a bound",
-                            b.id(), k, b.mechanism(), b.law().order());
-                }
-                out.add(new ClassifiedStructure(b.id(), b.mechanism(), StructureClass.GENUINE_SINGULARITY, b.layers(), dims,
-                        k, law, reads));
-            }
-            case FLAT -> out.add(new ClassifiedStructure(b.id(), b.mechanism(), StructureClass.FLAT_GAUGE, b.layers(), dims,
-                    null, null, reads));
-            default -> out.add(new ClassifiedStructure(b.id(), b.mechanism(), StructureClass.UNRESOLVED, b.layers(), dims,
-                    null, null, reads));
+        int sample = Math.min(open.size(), config.maxReadsPerStructure());
+        List<DirectionRead> reads = readOrbits(open.subList(0, sample));
+        boolean allFlat = reads.stream().allMatch(r -> r.verdict() == Verdict.FLAT);
+        if (!allFlat && sample < open.size()) {
+            // The mechanism did not hold on every orbit read: read them all.
+            reads = new ArrayList<>(reads);
+            reads.addAll(readOrbits(open.subList(sample, open.size())));
         }
-    }
-
-    private void gauge(GaugeCandidate g, List<DirectionRead> done, NullSpaceAccount account, List<ClassifiedStructure> out) {
-        List<DirectionRead> reads = new ArrayList<>();
-        int dims = 0;
-        int read = 0;
-        boolean allFlat = true;
-        for (Orbit orbit : g.orbits()) {
-            // The mechanism is exact: once the first orbits all read flat, the rest are claimed unread.
-            if (read < config.maxReadsPerStructure() || !allFlat) {
-                DirectionRead r = read < done.size() ? done.get(read) : pool.read(alongOrbit(orbit));
-                read++;
-                if (r.verdict() != Verdict.FLAT) {
-                    allFlat = false;
-                    LOG.warn("{}: orbit {} is not flat ({}); not counted as a gauge", g.id(), orbit.role(), r.verdict());
-                    continue;
-                }
-                int added = account.claim(List.of(orbit.tangent()));
-                if (added > 0) {
-                    reads.add(r);
-                    dims += added;
-                }
+        List<Orbit> flat = new ArrayList<>();
+        List<DirectionRead> flatReads = new ArrayList<>();
+        for (int i = 0; i < reads.size(); i++) {
+            if (reads.get(i).verdict() == Verdict.FLAT) {
+                flat.add(open.get(i));
+                flatReads.add(reads.get(i));
             } else {
-                dims += account.claim(List.of(orbit.tangent()));
+                LOG.debug("{}: orbit {} is not flat ({}); not counted as a gauge", g.id(), open.get(i).role(),
+                        reads.get(i).verdict());
             }
+        }
+        // Orbits beyond the sample, when all read flat, are claimed unread (the mechanism is exact).
+        List<Orbit> unread = reads.size() < open.size() ? open.subList(reads.size(), open.size()) : List.of();
+        claimGauge(g, flat, flatReads, unread, g.certificate(), account, out);
+    }
+
+    /**
+     * A data-dependent candidate: a gauge only where the flat-locus test certifies it. A sample
+     * holding an orbit of every group (one null vector, one unit) is tested first; when all of it
+     * is flat and certified, the rest of the candidate follows it. Otherwise every orbit is decided
+     * on its own, and the flat ones that fail the test go to the crossings.
+     *
+     * <p>On the exact path the orbits lie in the exact null space (the ledger checked), so no read
+     * is needed to know they are null at theta-hat; the flat-locus test moves along that null space.
+     * On the structural path the sample is read first, since nothing else says it is null.
+     */
+    private void dataDependent(GaugeCandidate g, NullSpaceAccount account, List<ClassifiedStructure> out,
+                               Certifier certifier, List<Crossings.Flat> failed) {
+        List<Orbit> open = g.orbits();
+        List<Integer> sample = sample(open);
+        List<Orbit> sampled = sample.stream().map(open::get).toList();
+        List<DirectionRead> reads = exactPath ? java.util.Collections.nCopies(sampled.size(), null) : readOrbits(sampled);
+        boolean[] ok = certifier.certify(g, sampled);
+        boolean all = true;
+        for (int i = 0; i < ok.length; i++) {
+            all &= ok[i] && (reads.get(i) == null || reads.get(i).verdict() == Verdict.FLAT);
+        }
+        if (all) {
+            List<Orbit> unread = new ArrayList<>(open);
+            unread.removeAll(sampled);
+            claimGauge(g, sampled, reads, unread, Certificate.FLAT_LOCUS, account, out);
+            return;
+        }
+        List<Orbit> rest = new ArrayList<>(open);
+        rest.removeAll(sampled);
+        List<Orbit> every = new ArrayList<>(sampled);
+        every.addAll(rest);
+        List<DirectionRead> everyRead = new ArrayList<>(reads);
+        everyRead.addAll(exactPath ? java.util.Collections.nCopies(rest.size(), null) : readOrbits(rest));
+        boolean[] everyOk = new boolean[every.size()];
+        System.arraycopy(ok, 0, everyOk, 0, ok.length);
+        boolean[] restOk = certifier.certify(g, rest);
+        System.arraycopy(restOk, 0, everyOk, ok.length, restOk.length);
+        List<Orbit> locus = new ArrayList<>();
+        List<DirectionRead> locusReads = new ArrayList<>();
+        List<Integer> suspects = new ArrayList<>();
+        for (int i = 0; i < every.size(); i++) {
+            DirectionRead r = everyRead.get(i);
+            if (r != null && r.verdict() != Verdict.FLAT) {
+                LOG.debug("{}: orbit {} is not flat ({}); not counted as a gauge", g.id(), every.get(i).role(), r.verdict());
+            } else if (everyOk[i]) {
+                locus.add(every.get(i));
+                locusReads.add(r);
+            } else {
+                suspects.add(i);
+            }
+        }
+        // A flat that stops being null when the null space around it moves: read it (it may have an order of its own).
+        List<Orbit> unreadSuspects = suspects.stream().filter(i -> everyRead.get(i) == null).map(every::get).toList();
+        java.util.Iterator<DirectionRead> suspectReads = readOrbits(unreadSuspects).iterator();
+        for (int i : suspects) {
+            DirectionRead r = everyRead.get(i) != null ? everyRead.get(i) : suspectReads.next();
+            if (r.verdict() == Verdict.FLAT) {
+                failed.add(new Crossings.Flat(g, every.get(i), r));
+            } else {
+                LOG.debug("{}: orbit {} reads {} off theta-hat; left to the null space's own reads", g.id(),
+                        every.get(i).role(), r.verdict());
+            }
+        }
+        if (!suspects.isEmpty()) {
+            LOG.debug("{}: {} of {} orbits stop being null when the null directions around them move", g.id(),
+                    suspects.size(), every.size());
+        }
+        claimGauge(g, locus, locusReads, List.of(), Certificate.FLAT_LOCUS, account, out);
+    }
+
+    /**
+     * The orbits to test first: one of every group (the role before its first ':', e.g. one null
+     * vector or one unit), spread evenly over the groups when there are more of them than the
+     * sample holds, then more in order up to the sample's size.
+     */
+    private List<Integer> sample(List<Orbit> orbits) {
+        List<Integer> firsts = new ArrayList<>();
+        Set<String> groups = new java.util.HashSet<>();
+        for (int i = 0; i < orbits.size(); i++) {
+            String role = orbits.get(i).role();
+            int colon = role.indexOf(':');
+            if (groups.add(colon < 0 ? role : role.substring(0, colon))) {
+                firsts.add(i);
+            }
+        }
+        // Bounded: the structural path reads each sampled orbit; the exact path only tests it (cheap).
+        int size = exactPath ? 4 * config.maxReadsPerStructure() : config.maxReadsPerStructure();
+        boolean[] chosen = new boolean[orbits.size()];
+        int stride = Math.max(1, (firsts.size() + size - 1) / size);
+        for (int k = 0; k < firsts.size(); k += stride) {
+            chosen[firsts.get(k)] = true;
+        }
+        int count = 0;
+        for (boolean c : chosen) {
+            count += c ? 1 : 0;
+        }
+        for (int i = 0; i < orbits.size() && count < Math.min(size, orbits.size()); i++) {
+            if (!chosen[i]) {
+                chosen[i] = true;
+                count++;
+            }
+        }
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < chosen.length; i++) {
+            if (chosen[i]) {
+                out.add(i);
+            }
+        }
+        return out;
+    }
+
+    private void claimGauge(GaugeCandidate g, List<Orbit> flat, List<DirectionRead> flatReads, List<Orbit> unread,
+                            Certificate certificate, NullSpaceAccount account, List<ClassifiedStructure> out) {
+        int dims = 0;
+        List<DirectionRead> shown = new ArrayList<>();
+        for (int i = 0; i < flat.size(); i++) {
+            int added = account.claim(List.of(flat.get(i).tangent()));
+            if (added > 0) {
+                if (flatReads.get(i) != null) {
+                    shown.add(flatReads.get(i));
+                }
+                dims += added;
+            }
+        }
+        for (Orbit o : unread) {
+            dims += account.claim(List.of(o.tangent()));
         }
         if (dims > 0) {
-            out.add(new ClassifiedStructure(g.id(), g.mechanism(), StructureClass.FLAT_GAUGE, g.layers(), dims, null, null,
-                    reads));
+            out.add(ClassifiedStructure.gauge(g.id(), g.mechanism(), g.layers(), dims, shown, certificate));
         }
     }
 
-    private void residual(NullSpaceCandidate n, NullSpaceAccount account, List<ClassifiedStructure> out) {
+    private List<DirectionRead> readOrbits(List<Orbit> orbits) {
+        List<ReadPool.Task> tasks = new ArrayList<>();
+        for (Orbit o : orbits) {
+            tasks.add(alongOrbit(o));
+        }
+        return pool.readAll(tasks);
+    }
+
+    // ---------------------------------------------------------------- the unexplained null space
+
+    private void residual(NullSpaceCandidate n, NullSpaceAccount account, List<ClassifiedStructure> out,
+                          Certifier certifier) {
         List<Direction> rest = account.residual();
-        GaugeTest test = gaugeTest(n.spectrum());
+        if (!rest.isEmpty()) {
+            // Flat-locus tangents no detector named (straight, data-dependent).
+            List<Direction> locus = certifier.nullPart(rest);
+            int dims = account.claim(locus);
+            if (dims > 0) {
+                out.add(ClassifiedStructure.gauge(n.mechanism() + ":flat-locus", n.mechanism(), layersOf(locus), dims,
+                        List.of(), Certificate.FLAT_LOCUS));
+            }
+            rest = account.residual();
+        }
+        LOG.debug("residual null space: {} directions after the flat-locus test", rest.size());
+        GaugeTest test = gaugeTest(n.spectrum(), rest);
         if (test != null) {
             if (config.gaugeCrossCheck()) {
-                List<double[]> whole = new ArrayList<>(List.of(n.spectrum().nullBasis()));
-                genericGaugeDimension = test.gaugePart(whole).size();
+                genericGaugeDimension = test.gaugePart(List.of(n.spectrum().nullBasis())).size();
             }
             if (!rest.isEmpty()) {
                 List<Direction> gauge = test.gaugePart(rest.stream().map(Direction::toDense).toList()).stream()
                         .map(Direction::of).toList();
                 int dims = account.claim(gauge);
                 if (dims > 0) {
-                    out.add(new ClassifiedStructure("generic-gauge", "generic-gauge", StructureClass.FLAT_GAUGE,
-                            layersOf(gauge), dims, null, null, List.of()));
+                    out.add(ClassifiedStructure.gauge("generic-gauge", "generic-gauge", layersOf(gauge), dims, List.of(),
+                            Certificate.GENERIC_POINT));
                 }
                 rest = account.residual();
             }
         }
-        List<DirectionRead> flatReads = new ArrayList<>();
-        List<Direction> flat = new ArrayList<>();
-        List<DirectionRead> unresolvedReads = new ArrayList<>();
-        List<Direction> unresolved = new ArrayList<>();
         List<ReadPool.Task> tasks = new ArrayList<>();
         for (int i = 0; i < rest.size(); i++) {
             tasks.add(straight(new ReadDirection("null-vector" + i, rest.get(i))));
         }
         List<DirectionRead> residualReads = pool.readAll(tasks);
+        if (LOG.isDebugEnabled()) {
+            for (int i = 0; i < rest.size(); i++) {
+                LOG.debug("residual null-vector{} reads {}: {}", i, residualReads.get(i).verdict(), describe(rest.get(i)));
+            }
+        }
+        List<DirectionRead> unresolvedReads = new ArrayList<>();
+        List<Direction> unresolved = new ArrayList<>();
         for (int i = 0; i < rest.size(); i++) {
             Direction u = rest.get(i);
             DirectionRead r = residualReads.get(i);
-            switch (r.verdict()) {
-                case FLAT -> {
-                    flat.add(u);
-                    flatReads.add(r);
+            if (r.verdict() == Verdict.ORDER) {
+                int dims = account.claim(List.of(u));
+                if (dims > 0) {
+                    int k = r.estimate().order();
+                    out.add(ClassifiedStructure.genuine(n.mechanism() + ":" + r.role(), n.mechanism(), layersOf(List.of(u)),
+                            dims, k, new BlockLaw.SingleDirection(k, 0, false), List.of(r), false));
                 }
-                case ORDER -> {
-                    int dims = account.claim(List.of(u));
-                    if (dims > 0) {
-                        int k = r.estimate().order();
-                        out.add(new ClassifiedStructure(n.mechanism() + ":" + r.role(), n.mechanism(),
-                                StructureClass.GENUINE_SINGULARITY, layersOf(List.of(u)), dims, k,
-                                new BlockLaw.SingleDirection(k, 0, false), List.of(r)));
-                    }
-                }
-                default -> {
-                    unresolved.add(u);
-                    unresolvedReads.add(r);
-                }
+            } else {
+                // A flat read here has failed every certificate: a crossing component no detector names.
+                unresolved.add(u);
+                unresolvedReads.add(r);
             }
-        }
-        int flatDims = account.claim(flat);
-        if (flatDims > 0) {
-            out.add(new ClassifiedStructure(n.mechanism() + ":flat", n.mechanism(), StructureClass.FLAT_GAUGE, layersOf(flat),
-                    flatDims, null, null, flatReads));
         }
         int unresolvedDims = account.claim(unresolved);
         if (unresolvedDims > 0) {
-            out.add(new ClassifiedStructure(n.mechanism() + ":unresolved", n.mechanism(), StructureClass.UNRESOLVED,
-                    layersOf(unresolved), unresolvedDims, null, null, unresolvedReads));
+            out.add(ClassifiedStructure.unresolved(n.mechanism() + ":unresolved", n.mechanism(), layersOf(unresolved),
+                    unresolvedDims, unresolvedReads));
         }
     }
 
-    private GaugeTest gaugeTest(FisherSpectrum spectrum) {
-        if (fisher == null || snapshot.parameterCount() > config.gaugeTestLimit() || spectrum.nullDimension() == 0) {
+    /**
+     * The generic gauge test on the coordinates the unexplained directions touch, or null when it
+     * cannot or should not run: beyond the gauge-test limit, or when the Jacobians it needs would
+     * cost more forward passes than {@code gaugeTestMaxPasses} (then it is left out with a note).
+     */
+    private GaugeTest gaugeTest(FisherSpectrum spectrum, List<Direction> rest) {
+        if (!exactPath || snapshot.parameterCount() > config.gaugeTestLimit() || spectrum.nullDimension() == 0
+                || (rest.isEmpty() && !config.gaugeCrossCheck())) {
             return null;
         }
-        double rms = snapshot.rms();
-        double offset = config.gaugeTestEpsilon() * (rms > 0 ? rms : 1.0);
-        return new GaugeTest(fisher, config, snapshot.parametersView(), coordinateScale, spectrum.nullDimension(), offset);
+        int[] support = GaugeTest.support(config.gaugeCrossCheck() ? List.of() : rest, snapshot.parameterCount());
+        int dimension = config.gaugeCrossCheck() ? spectrum.nullDimension() : rest.size();
+        long passes = GaugeTest.passes(dimension, support.length, config);
+        LOG.debug("generic gauge test: {} directions on {} parameters, {} forward passes", dimension, support.length, passes);
+        if (passes > config.gaugeTestMaxPasses()) {
+            notes.add("generic-gauge test: " + dimension + " unexplained null directions on " + support.length
+                    + " parameters would take " + passes + " forward passes, above gaugeTestMaxPasses = "
+                    + config.gaugeTestMaxPasses() + " (they were read one by one instead)");
+            return null;
+        }
+        return new GaugeTest(fisher, config, snapshot.parametersView(), coordinateScale, dimension, testMove(), support);
     }
 
-    private ReadPool.Task straight(ReadDirection d) {
+    // ---------------------------------------------------------------- reads
+
+    ReadPool.Task straight(ReadDirection d) {
         return new ReadPool.Task(d.role(), Path.straight(snapshot.parametersView(), d.direction()), scaleOf(d.direction()),
                 firstLayer(d.direction()));
     }
@@ -293,7 +571,7 @@ public final class Classifier {
     }
 
     /** The first layer a direction moves: everything below it is reused from theta-hat. */
-    private int firstLayer(Direction u) {
+    int firstLayer(Direction u) {
         int first = Integer.MAX_VALUE;
         for (int k = 0; k < u.nonZeros(); k++) {
             first = Math.min(first, positions[u.coordinate(k)]);
@@ -320,7 +598,7 @@ public final class Classifier {
         return RadiusGrid.scaleOf(directionRms, layerRms, snapshot.rms());
     }
 
-    private List<String> layersOf(List<Direction> vectors) {
+    List<String> layersOf(List<Direction> vectors) {
         Set<String> layers = new LinkedHashSet<>();
         for (Direction u : vectors) {
             double max = 0;
@@ -336,5 +614,164 @@ public final class Classifier {
         List<String> sorted = new ArrayList<>(layers);
         sorted.sort((a, b) -> Integer.compare(snapshot.layer(a).position(), snapshot.layer(b).position()));
         return sorted;
+    }
+
+    /** The largest entries of a direction, by parameter name (for the debug log). */
+    private String describe(Direction u) {
+        Integer[] order = new Integer[u.nonZeros()];
+        for (int k = 0; k < order.length; k++) {
+            order[k] = k;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Double.compare(Math.abs(u.entry(b)), Math.abs(u.entry(a))));
+        StringBuilder sb = new StringBuilder();
+        for (int k = 0; k < Math.min(8, order.length); k++) {
+            sb.append(k == 0 ? "" : ", ").append(snapshot.layout().describe(u.coordinate(order[k])))
+                    .append(String.format(java.util.Locale.ROOT, " %.3f", u.entry(order[k])));
+        }
+        return sb.toString();
+    }
+
+    // ---------------------------------------------------------------- certificates
+
+    /**
+     * Where the flat-locus test moves the base point. On the exact path: along the whole Fisher
+     * null space (random points in it, shared by every test). On the structural path, where the
+     * null space is not known: along the directions found flat or dead at the same units as the
+     * tested one (a sparse move, so the fast evaluators apply).
+     */
+    private final class Certifier {
+
+        private static final int POINTS = 2;
+
+        private final FisherSpectrum spectrum;
+        private final double move;
+        private final List<Candidate> candidates;
+        private FlatLocusTest test;
+        private List<double[]> points;
+        private UnitIndex units;
+        private Map<Integer, List<Direction>> partners;
+
+        Certifier(FisherSpectrum spectrum, List<Candidate> candidates) {
+            this.spectrum = spectrum;
+            this.candidates = candidates;
+            double m = testMove();
+            // Moves stay well inside every inactive unit's activity margin, or they would revive it.
+            for (Candidate c : candidates) {
+                if (c instanceof GaugeCandidate g) {
+                    for (Orbit o : g.orbits()) {
+                        m = Math.min(m, 0.25 * o.reach());
+                    }
+                }
+            }
+            this.move = m;
+        }
+
+        UnitIndex units() {
+            if (units == null) {
+                units = UnitIndex.of(snapshot);
+            }
+            return units;
+        }
+
+        private FlatLocusTest test() {
+            if (test == null) {
+                test = new FlatLocusTest(fisher, coordinateScale, positions, config.jacobianStep(), nullFloor);
+            }
+            return test;
+        }
+
+        /** Whether each flat orbit of the candidate keeps its flatness when the null directions around it move. */
+        boolean[] certify(GaugeCandidate g, List<Orbit> flat) {
+            boolean[] ok = new boolean[flat.size()];
+            java.util.Arrays.fill(ok, true);
+            if (flat.isEmpty()) {
+                return ok;
+            }
+            List<Direction> tangents = flat.stream().map(Orbit::tangent).toList();
+            if (spectrum != null) {
+                for (double[] point : nullSpacePoints()) {
+                    boolean[] here = test().stayNull(point, 0, tangents);
+                    for (int i = 0; i < ok.length; i++) {
+                        ok[i] &= here[i];
+                    }
+                }
+                return ok;
+            }
+            for (int i = 0; i < tangents.size(); i++) {
+                List<Direction> around = around(tangents.get(i));
+                java.util.SplittableRandom random = new java.util.SplittableRandom(config.seed() ^ (31L * i + g.id().hashCode()));
+                for (int q = 0; q < POINTS && ok[i] && !around.isEmpty(); q++) {
+                    double[] point = moved(around, random);
+                    ok[i] = test().stayNull(point, test().movedFrom(point, snapshot.parametersView()),
+                            List.of(tangents.get(i)))[0];
+                }
+            }
+            return ok;
+        }
+
+        /** The part of span(rest) that stays exactly null at points moved along the null space (exact path). */
+        List<Direction> nullPart(List<Direction> rest) {
+            return spectrum == null ? List.of() : test().nullPart(rest, nullSpacePoints(), 0);
+        }
+
+        private List<double[]> nullSpacePoints() {
+            if (points == null) {
+                points = new ArrayList<>();
+                double[][] basis = spectrum.nullBasis();
+                java.util.SplittableRandom random = new java.util.SplittableRandom(config.seed() ^ 0x6A09E667F3BCC908L);
+                for (int q = 0; q < POINTS && basis.length > 0; q++) {
+                    double[] r = new double[snapshot.parameterCount()];
+                    for (double[] b : basis) {
+                        double c = GaugeTest.gaussian(random);
+                        for (int i = 0; i < r.length; i++) {
+                            r[i] += c * b[i];
+                        }
+                    }
+                    double norm = io.github.deaddirections.detect.Directions.norm(r);
+                    double[] point = snapshot.parameters();
+                    for (int i = 0; i < r.length; i++) {
+                        point[i] += move * r[i] / norm;
+                    }
+                    points.add(point);
+                }
+            }
+            return points;
+        }
+
+        /** The directions of other candidates (flat orbits, block spans) that share a unit with u. */
+        private List<Direction> around(Direction u) {
+            if (partners == null) {
+                partners = new java.util.HashMap<>();
+                for (Candidate c : candidates) {
+                    List<Direction> dirs = c instanceof GaugeCandidate g ? g.orbits().stream().map(Orbit::tangent).toList()
+                            : c instanceof BlockCandidate b ? b.span() : List.of();
+                    for (Direction d : dirs) {
+                        for (int unit : units().unitsOf(d)) {
+                            partners.computeIfAbsent(unit, k -> new ArrayList<>()).add(d);
+                        }
+                    }
+                }
+            }
+            Set<Direction> out = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+            for (int unit : units().unitsOf(u)) {
+                for (Direction d : partners.getOrDefault(unit, List.of())) {
+                    if (d != u && out.size() < config.maxReadsPerStructure() * 2) {
+                        out.add(d);
+                    }
+                }
+            }
+            return new ArrayList<>(out);
+        }
+
+        private double[] moved(List<Direction> around, java.util.SplittableRandom random) {
+            double[] c = new double[around.size()];
+            for (int i = 0; i < c.length; i++) {
+                c[i] = GaugeTest.gaussian(random);
+            }
+            Direction r = Direction.combination(around, c);
+            double[] point = snapshot.parameters();
+            r.addTo(point, move / r.norm());
+            return point;
+        }
     }
 }

@@ -3,7 +3,6 @@ package io.github.deaddirections.classify;
 import io.github.deaddirections.config.ReadConfig;
 import io.github.deaddirections.detect.Directions;
 import io.github.deaddirections.fisher.ExpectedFisher;
-import io.github.deaddirections.fisher.FisherSpectrum;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
@@ -20,6 +19,11 @@ import java.util.SplittableRandom;
  * eigenvectors of {@code M = mean_j B'(I - N_j N_j')B} with eigenvalue at most the tolerance, are
  * the gauge (the tolerance absorbs the O(eps) tilt of curved orbits; a genuine block of order k is
  * live there, at eigenvalues of size eps^(2(k-1)), far above the float floor).
+ *
+ * <p>The test is bounded to the coordinates the tested directions touch (the support of their
+ * projector): the points move only those, and each null space is that of the Fisher block on them.
+ * A symmetry acting on those coordinates is still a symmetry of that block at every point, and the
+ * Jacobian then costs 4 passes per touched coordinate instead of per parameter.
  */
 final class GaugeTest {
 
@@ -29,6 +33,7 @@ final class GaugeTest {
     private final double[] coordinateScale;
     private final double offset;
     private final int points;
+    private final int[] support;
     private List<double[][]> nullSpaces;
 
     /**
@@ -36,13 +41,34 @@ final class GaugeTest {
      * @param offset        eps times the RMS parameter size
      */
     GaugeTest(ExpectedFisher fisher, ReadConfig config, double[] theta, double[] coordinateScale, int nullDimension,
-              double offset) {
+              double offset, int[] support) {
         this.fisher = fisher;
         this.config = config;
         this.theta = theta;
         this.coordinateScale = coordinateScale;
         this.offset = offset;
         this.points = nullDimension + config.gaugeTestExtraPoints();
+        this.support = support.length == 0 ? java.util.stream.IntStream.range(0, theta.length).toArray() : support.clone();
+    }
+
+    /**
+     * The coordinates a set of orthonormal directions touches (where the diagonal of their
+     * projector is not negligible); empty for no directions, meaning every coordinate.
+     */
+    static int[] support(List<io.github.deaddirections.detect.Direction> basis, int p) {
+        double[] diagonal = new double[p];
+        for (io.github.deaddirections.detect.Direction u : basis) {
+            for (int k = 0; k < u.nonZeros(); k++) {
+                diagonal[u.coordinate(k)] += u.entry(k) * u.entry(k);
+            }
+        }
+        // Coordinates carrying less than 1e-8 of the directions' squared mass change no sine by more than that.
+        return java.util.stream.IntStream.range(0, p).filter(i -> diagonal[i] > 1e-8).toArray();
+    }
+
+    /** Forward passes the test costs: a central difference (2 passes) per touched coordinate at each point. */
+    static long passes(int nullDimension, int supportSize, ReadConfig config) {
+        return (2L * supportSize + 1) * (nullDimension + config.gaugeTestExtraPoints());
     }
 
     /** Orthonormal basis of the gauge part of the span of {@code basis} (itself orthonormal). */
@@ -118,26 +144,50 @@ final class GaugeTest {
         SplittableRandom random = new SplittableRandom(config.seed());
         nullSpaces = new ArrayList<>();
         int p = theta.length;
+        int s = support.length;
+        int[][] axes = new int[s][];
+        double[][] ones = new double[s][];
+        double[] steps = new double[s];
+        for (int k = 0; k < s; k++) {
+            axes[k] = new int[]{support[k]};
+            ones[k] = new double[]{1.0};
+            steps[k] = config.jacobianStep() * coordinateScale[support[k]];
+        }
         for (int j = 0; j < points; j++) {
-            double[] r = new double[p];
-            for (int i = 0; i < p; i++) {
-                r[i] = gaussian(random);
+            double[] r = new double[s];
+            for (int k = 0; k < s; k++) {
+                r[k] = gaussian(random);
             }
             r = Directions.normalise(r);
             double[] point = theta.clone();
-            for (int i = 0; i < p; i++) {
-                point[i] += offset * r[i];
+            for (int k = 0; k < s; k++) {
+                point[support[k]] += offset * r[k];
             }
-            double[] eigenvalues = new double[p];
-            double[][] vectors = fisher.eigen(point, coordinateScale, eigenvalues);
+            // Central differences: the null space is read at the float floor, where the 5-point stencil adds nothing.
+            DMatrixRMaj g = fisher.centralColumns(point, axes, ones, steps, 0);
+            org.ejml.interfaces.decomposition.SingularValueDecomposition_F64<DMatrixRMaj> svd =
+                    DecompositionFactory_DDRM.svd(g.numRows, g.numCols, false, true, false);
+            if (!svd.decompose(g)) {
+                throw new IllegalStateException("the SVD of the gauge test's Jacobian did not converge");
+            }
+            DMatrixRMaj w = svd.getW(null);
+            DMatrixRMaj v = svd.getV(null, true);
+            org.ejml.dense.row.SingularOps_DDRM.descendingOrder(null, false, w, v, true);
             // Exact zeros only: at a generic point a genuine block is small but live, a symmetry is at the float floor.
-            double scale = Math.max(eigenvalues[0], Double.MIN_NORMAL);
-            int rank = 0;
-            while (rank < p && eigenvalues[rank] > config.noiseFloor() * scale) {
-                rank++;
+            double top = Math.min(w.numRows, w.numCols) > 0 ? w.get(0, 0) : 0.0;
+            double floor = config.noiseFloor() * Math.max(top * top, Double.MIN_NORMAL);
+            List<double[]> nulls = new ArrayList<>();
+            for (int i = 0; i < s; i++) {
+                double sv = i < Math.min(w.numRows, w.numCols) ? w.get(i, i) : 0.0;
+                if (sv * sv <= floor) {
+                    double[] full = new double[p];
+                    for (int k = 0; k < s; k++) {
+                        full[support[k]] = v.get(i, k);
+                    }
+                    nulls.add(full);
+                }
             }
-            FisherSpectrum s = new FisherSpectrum(eigenvalues, vectors, scale, rank, config.noiseFloor() * scale, Double.NaN);
-            nullSpaces.add(s.nullBasis());
+            nullSpaces.add(nulls.toArray(new double[0][]));
         }
         return nullSpaces;
     }

@@ -163,6 +163,8 @@ public final class ListenerConfigYaml {
         doubleSetting(m, "gaussianVariance", ReadConfig.Builder::gaussianVariance);
         m.put("read.seed", (d, n) -> d.builder.read().seed(whole("read.seed", n)));
         intSetting(m, "maxReadsPerStructure", ReadConfig.Builder::maxReadsPerStructure);
+        intSetting(m, "maxReadsPerKind", ReadConfig.Builder::maxReadsPerKind);
+        intSetting(m, "gaugeTestMaxPasses", ReadConfig.Builder::gaugeTestMaxPasses);
         doubleSetting(m, "noiseFloor", ReadConfig.Builder::noiseFloor);
         intSetting(m, "parallelism", ReadConfig.Builder::parallelism);
         doubleSetting(m, "cpuShare", ReadConfig.Builder::cpuShare);

@@ -36,6 +36,8 @@ public final class ReadConfig {
     private final double gaussianVariance;
     private final long seed;
     private final int maxReadsPerStructure;
+    private final int maxReadsPerKind;
+    private final int gaugeTestMaxPasses;
     private final double noiseFloor;
     private final int parallelism;
     private final boolean gaugeCrossCheck;
@@ -70,6 +72,8 @@ public final class ReadConfig {
         this.gaussianVariance = b.gaussianVariance;
         this.seed = b.seed;
         this.maxReadsPerStructure = b.maxReadsPerStructure;
+        this.maxReadsPerKind = b.maxReadsPerKind;
+        this.gaugeTestMaxPasses = b.gaugeTestMaxPasses;
         this.noiseFloor = b.noiseFloor;
         this.parallelism = b.parallelism;
         this.gaugeCrossCheck = b.gaugeCrossCheck;
@@ -114,6 +118,8 @@ public final class ReadConfig {
         b.gaussianVariance = gaussianVariance;
         b.seed = seed;
         b.maxReadsPerStructure = maxReadsPerStructure;
+        b.maxReadsPerKind = maxReadsPerKind;
+        b.gaugeTestMaxPasses = gaugeTestMaxPasses;
         b.noiseFloor = noiseFloor;
         b.parallelism = parallelism;
         b.gaugeCrossCheck = gaugeCrossCheck;
@@ -176,6 +182,14 @@ public final class ReadConfig {
     public long seed() { return seed; }
     /** Orbits of one gauge read along their path before the rest (same exact mechanism) are claimed unread. */
     public int maxReadsPerStructure() { return maxReadsPerStructure; }
+    /**
+     * Genuine blocks of one kind (layer, mechanism, activation, fan-in, fan-out) read along their own
+     * characteristic direction; when these all confirm their law, the rest of the kind is claimed
+     * by the same law unread [ours].
+     */
+    public int maxReadsPerKind() { return maxReadsPerKind; }
+    /** The most forward passes the generic gauge test may take; above it the test is left out with a note [ours]. */
+    public int gaugeTestMaxPasses() { return gaugeTestMaxPasses; }
     /** Relative eigenvalue level of the stencil Jacobian's rounding noise; the null/live gap is never cut below it. */
     public double noiseFloor() { return noiseFloor; }
     /** Directions read at once, each on its own copy of the network (1 reads on the calling thread). */
@@ -227,7 +241,9 @@ public final class ReadConfig {
         private boolean gaussianFallback = false;
         private double gaussianVariance = 1.0;
         private long seed = 42L;
-        private int maxReadsPerStructure = 8;
+        private int maxReadsPerStructure = 4;
+        private int maxReadsPerKind = 4;
+        private int gaugeTestMaxPasses = 200_000;
         private double noiseFloor = 1e-18;
         private int parallelism = 1;
         private boolean gaugeCrossCheck = false;
@@ -261,6 +277,8 @@ public final class ReadConfig {
         public Builder gaussianVariance(double v) { this.gaussianVariance = v; return this; }
         public Builder seed(long v) { this.seed = v; return this; }
         public Builder maxReadsPerStructure(int v) { this.maxReadsPerStructure = v; return this; }
+        public Builder maxReadsPerKind(int v) { this.maxReadsPerKind = v; return this; }
+        public Builder gaugeTestMaxPasses(int v) { this.gaugeTestMaxPasses = v; return this; }
         public Builder noiseFloor(double v) { this.noiseFloor = v; return this; }
         public Builder parallelism(int v) { this.parallelism = v; return this; }
         public Builder gaugeCrossCheck(boolean v) { this.gaugeCrossCheck = v; return this; }
@@ -302,6 +320,8 @@ public final class ReadConfig {
             }
             positive("gaussianVariance", gaussianVariance);
             atLeast("maxReadsPerStructure", maxReadsPerStructure, 1);
+            atLeast("maxReadsPerKind", maxReadsPerKind, 1);
+            atLeast("gaugeTestMaxPasses", gaugeTestMaxPasses, 0);
             open01("noiseFloor", noiseFloor);
             atLeast("parallelism", parallelism, 1);
             if (!(cpuShare > 0 && cpuShare <= 1)) {
@@ -353,7 +373,8 @@ public final class ReadConfig {
                 + ", activationNullMaxCells=" + activationNullMaxCells + ", outputNullTolerance=" + outputNullTolerance
                 + ", outputNullMaxWidth=" + outputNullMaxWidth + ", gaussianFallback=" + gaussianFallback
                 + ", gaussianVariance=" + gaussianVariance + ", seed=" + seed
-                + ", maxReadsPerStructure=" + maxReadsPerStructure + ", noiseFloor=" + noiseFloor + ", parallelism=" + parallelism
+                + ", maxReadsPerStructure=" + maxReadsPerStructure + ", maxReadsPerKind=" + maxReadsPerKind
+                + ", gaugeTestMaxPasses=" + gaugeTestMaxPasses + ", noiseFloor=" + noiseFloor + ", parallelism=" + parallelism
                 + ", gaugeCrossCheck=" + gaugeCrossCheck + ", readComponents=" + readComponents + ", cpuShare=" + cpuShare + "}";
     }
 }

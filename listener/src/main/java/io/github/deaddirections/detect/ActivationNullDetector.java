@@ -18,8 +18,10 @@ import java.util.Optional;
 /**
  * The K-FAC A side (METHOD 4): null right-singular vectors a of a layer's activation matrix
  * (bias column of ones included). Then {@code Delta W = a (x) g} changes no pre-activation on the
- * probe for any g: exactly flat, a gauge of the probe data (collinear inputs, constant or dead
- * features). {@code nullity x n_out} straight directions per layer. Dense layers: one row per
+ * probe for any g: exactly flat. At the first layer this is a null of the input data (collinear
+ * or constant input columns), a gauge at every parameter point; at a hidden layer it depends on
+ * the layers below (a dead or constant unit's column) and may be one component of a crossing, so
+ * the classifier certifies it (METHOD 3). {@code nullity x n_out} straight directions per layer. Dense layers: one row per
  * sample. Convolutions: one row per (sample, output position), the receptive field
  * ({@link ConvPatches}); a null a is a kernel change {@code Delta W[c_out] = a} that no output
  * position sees, for each output channel.
@@ -93,10 +95,27 @@ public final class ActivationNullDetector implements Detector {
                 }
             }
             if (!orbits.isEmpty()) {
-                out.add(new GaugeCandidate(MECHANISM + ":" + layer.name(), MECHANISM, List.of(layer.name()), orbits));
+                String id = MECHANISM + ":" + layer.name();
+                // A null of the network's own input data holds at every parameter point; one of a
+                // hidden layer's activations depends on the parameters below and must be certified.
+                out.add(readsInputData(snapshot, layer) ? GaugeCandidate.inputData(id, MECHANISM, List.of(layer.name()), orbits)
+                        : GaugeCandidate.dataDependent(id, MECHANISM, List.of(layer.name()), orbits));
             }
         }
         return out;
+    }
+
+    /** Whether no parameter acts before the layer: its input is the network's input data (through parameterless layers). */
+    static boolean readsInputData(Snapshot snapshot, LayerInfo layer) {
+        String below = layer.input();
+        while (below != null) {
+            LayerInfo l = snapshot.layer(below);
+            if (Layers.hasParameters(snapshot, l)) {
+                return false;
+            }
+            below = l.input();
+        }
+        return true;
     }
 
     /** The input a null vector is the unit axis of (its only non-zero entry, 1, not the bias), else -1. */

@@ -143,7 +143,7 @@ public final class AttentionGaugeDetector implements Detector {
             }
         }
         if (!orbits.isEmpty()) {
-            out.add(new GaugeCandidate(MECHANISM + ":" + layer.name() + ":" + role, MECHANISM, List.of(layer.name()), orbits));
+            out.add(GaugeCandidate.symmetry(MECHANISM + ":" + layer.name() + ":" + role, MECHANISM, List.of(layer.name()), orbits));
         }
     }
 

@@ -92,8 +92,8 @@ public final class BatchNormGaugeDetector implements Detector {
                 shift.add(new Orbit("mean-shift:channel" + j, u, Path.straight(theta, u)));
                 scale.add(stdev.orbit("scale:channel" + j, theta, j, new int[]{g}));
             }
-            out.add(new GaugeCandidate(MEAN_SHIFT + ":" + layer.name(), MEAN_SHIFT, own, shift));
-            out.add(new GaugeCandidate(SCALE + ":" + layer.name(), SCALE, own, scale));
+            out.add(GaugeCandidate.symmetry(MEAN_SHIFT + ":" + layer.name(), MEAN_SHIFT, own, shift));
+            out.add(GaugeCandidate.symmetry(SCALE + ":" + layer.name(), SCALE, own, scale));
         }
         feeder(context, layer, mean, stdev, out);
         checkReader(context, layer);
@@ -139,9 +139,9 @@ public final class BatchNormGaugeDetector implements Detector {
             }
         }
         if (!redundancy.isEmpty()) {
-            out.add(new GaugeCandidate(MECHANISM + ":" + layer.name(), MECHANISM, both, redundancy));
+            out.add(GaugeCandidate.symmetry(MECHANISM + ":" + layer.name(), MECHANISM, both, redundancy));
         }
-        out.add(new GaugeCandidate(INPUT_SCALE + ":" + layer.name(), INPUT_SCALE, both, inputScale));
+        out.add(GaugeCandidate.symmetry(INPUT_SCALE + ":" + layer.name(), INPUT_SCALE, both, inputScale));
     }
 
     /**

@@ -71,16 +71,14 @@ public final class DeepLinearChainDetector implements Detector {
         if (!context.allZero(idx, Math.max(snapshot.rms(), Double.MIN_NORMAL))) {
             return;
         }
-        List<Direction> span = new ArrayList<>();
-        List<ReadDirection> factors = new ArrayList<>();
+        List<BlockComponent> factors = new ArrayList<>();
         List<String> layers = new ArrayList<>();
         for (int i = 0; i < idx.length; i++) {
-            span.add(Direction.axis(p, idx[i]));
-            factors.add(new ReadDirection("factor" + i, Direction.axis(p, idx[i])));
+            factors.add(new BlockComponent("factor" + i, List.of(Direction.axis(p, idx[i]))));
             layers.add(run.get(i).name());
         }
-        out.add(new BlockCandidate(MECHANISM + ":" + layers.get(0) + "-" + layers.get(layers.size() - 1), MECHANISM,
-                layers, span, new ReadDirection("diagonal", Direction.uniform(p, idx)), factors,
-                new BlockLaw.Chain(run.size())));
+        int length = run.size();
+        String id = MECHANISM + ":" + layers.get(0) + "-" + layers.get(layers.size() - 1);
+        out.add(BlockCandidate.ofComponents(id, MECHANISM, layers, factors, dims -> new BlockLaw.Chain(length), id));
     }
 }

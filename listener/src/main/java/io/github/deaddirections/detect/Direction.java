@@ -151,6 +151,28 @@ public final class Direction {
         return sparse(size, idx, val);
     }
 
+    /** {@code sum_i c_i d_i}, not normalised, in one merge (repeated {@link #plus} would merge once per term). */
+    public static Direction combination(java.util.List<Direction> parts, double[] coefficients) {
+        if (parts.isEmpty()) {
+            throw new IllegalArgumentException("a combination of no directions");
+        }
+        int n = 0;
+        for (Direction d : parts) {
+            n += d.index.length;
+        }
+        int[] idx = new int[n];
+        double[] val = new double[n];
+        int k = 0;
+        for (int i = 0; i < parts.size(); i++) {
+            Direction d = parts.get(i);
+            for (int j = 0; j < d.index.length; j++) {
+                idx[k] = d.index[j];
+                val[k++] = coefficients[i] * d.value[j];
+            }
+        }
+        return sparse(parts.get(0).size, idx, val);
+    }
+
     /** (a + b) normalised: the diagonal of two components. */
     public static Direction diagonal(Direction a, Direction b) {
         return a.plus(b).normalised();

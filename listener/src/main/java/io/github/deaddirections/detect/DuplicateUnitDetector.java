@@ -42,7 +42,7 @@ public final class DuplicateUnitDetector implements Detector {
         int p = theta.length;
         List<Candidate> out = new ArrayList<>();
         for (LayerInfo layer : snapshot.layers()) {
-            if (layer.isOutput() || layer.activation().flatMap(Layers::taylorOrder).isEmpty()) {
+            if (layer.isOutput() || layer.activation().map(Layers::isPiecewiseLinear).orElse(true)) {
                 continue;
             }
             List<Unit> units = Unit.of(snapshot, layer);
@@ -91,36 +91,23 @@ public final class DuplicateUnitDetector implements Detector {
     private static BlockCandidate candidate(int p, LayerInfo layer, Unit a, Unit b, double c) {
         int[] inA = a.incoming();
         int[] inB = b.incoming();
-        List<Direction> span = new ArrayList<>();
-        List<Direction> incomingDifferences = new ArrayList<>();
+        List<Direction> incoming = new ArrayList<>();
         for (int k = 0; k < inA.length; k++) {
-            Direction d = Direction.sparse(p, new int[]{inA[k], inB[k]}, new double[]{1.0, -1.0 / c}).normalised();
-            span.add(d);
-            incomingDifferences.add(d);
+            incoming.add(Direction.sparse(p, new int[]{inA[k], inB[k]}, new double[]{1.0, -1.0 / c}).normalised());
         }
         int[] outA = a.outgoing();
         int[] outB = b.outgoing();
-        List<Integer> outCoords = new ArrayList<>();
-        List<Double> outValues = new ArrayList<>();
+        List<Direction> outgoing = new ArrayList<>();
         for (int k = 0; k < outA.length; k++) {
-            span.add(Direction.sparse(p, new int[]{outA[k], outB[k]}, new double[]{1.0, -1.0}).normalised());
-            outCoords.add(outA[k]);
-            outValues.add(1.0);
-            outCoords.add(outB[k]);
-            outValues.add(-1.0);
-        }
-        Direction outgoingDifference = Direction.sparse(p, outCoords.stream().mapToInt(Integer::intValue).toArray(),
-                outValues.stream().mapToDouble(Double::doubleValue).toArray()).normalised();
-        Direction incomingDifference = incomingDifferences.get(0);
-        for (int k = 1; k < incomingDifferences.size(); k++) {
-            incomingDifference = incomingDifference.plus(incomingDifferences.get(k));
+            outgoing.add(Direction.sparse(p, new int[]{outA[k], outB[k]}, new double[]{1.0, -1.0}).normalised());
         }
         String kind = Layers.isConvolution(layer) ? "channels" : "units";
-        return new BlockCandidate(MECHANISM + ":" + layer.name() + ":" + kind + a.index() + "=" + b.index(), MECHANISM,
-                List.of(layer.name(), a.consumer().name()), span,
-                new ReadDirection("incoming-difference", incomingDifference.normalised()),
-                List.of(new ReadDirection("outgoing-difference", outgoingDifference)),
-                new BlockLaw.DuplicateUnits(inA.length));
+        String family = MECHANISM + ":" + layer.name() + ":" + layer.activation().map(Object::toString).orElse("")
+                + ":in" + inA.length + ":out" + outA.length;
+        return BlockCandidate.ofComponents(MECHANISM + ":" + layer.name() + ":" + kind + a.index() + "=" + b.index(),
+                MECHANISM, List.of(layer.name(), a.consumer().name()),
+                List.of(new BlockComponent("incoming-difference", incoming), new BlockComponent("outgoing-difference", outgoing)),
+                dims -> new BlockLaw.DuplicateUnits(dims[0]), family);
     }
 
     private static boolean sameIncoming(double[] theta, int[] inA, int[] inB, double tol) {

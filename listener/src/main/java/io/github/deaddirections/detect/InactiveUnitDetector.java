@@ -10,10 +10,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * ReLU units inactive on the whole probe ({@link InactiveUnits}): the unit's incoming weights and
- * bias are flat within its activity margin, its outgoing weights flat at every radius (the unit's
- * output is exactly 0), so the network is locally constant in all of them: FLAT_GAUGE, the tangent
- * of a flat locus (METHOD 3). This is what the K-FAC G side (METHOD 4) finds for such units, with
+ * Units inactive on the whole probe ({@link InactiveUnits}: ReLU below 0, hard tanh or hard sigmoid
+ * in saturation, ...): the unit's incoming weights and bias are flat within its activity margin,
+ * its outgoing weights flat at every radius when its output is one constant (with the consumer's
+ * bias absorbing it when it is not 0), so the network is locally constant in all of them:
+ * FLAT_GAUGE, the tangent of a flat locus (METHOD 3). This is what the K-FAC G side (METHOD 4) finds for such units, with
  * its null vectors g = e_j exact and found without a stencil, at any layer width.
  *
  * <p>One candidate per layer, its lifts the axes of the units' parameters; each incoming lift
@@ -52,6 +53,7 @@ public final class InactiveUnitDetector implements Detector {
             ParameterBlock w = Layers.weights(snapshot, layer).orElseThrow();
             Optional<ParameterBlock> b = Layers.bias(snapshot, layer);
             Optional<ParameterBlock> next = outgoing(snapshot, layer, units.width());
+            Optional<ParameterBlock> nextBias = next.flatMap(n -> Layers.bias(snapshot, snapshot.layer(layer.consumer())));
             List<Orbit> lifts = new ArrayList<>();
             for (int j = 0; j < units.width(); j++) {
                 if (units.isInactive(j) && b.isPresent()) {
@@ -65,15 +67,19 @@ public final class InactiveUnitDetector implements Detector {
                 for (int i = 0; i < w.dim(0); i++) {
                     lifts.add(axis(snapshot, "unit" + j + ":in" + i, w.index(i, j), units.reachOfWeight(j, i)));
                 }
-                if (next.isPresent()) {
+                double c = units.constantOutput(j);
+                if (next.isPresent() && (c == 0.0 || (!Double.isNaN(c) && nextBias.isPresent()))) {
+                    // A constant output: its outgoing weights are flat, with the consumer's bias absorbing c times them.
                     for (int o = 0; o < next.get().dim(1); o++) {
-                        lifts.add(axis(snapshot, "unit" + j + ":out" + o, next.get().index(j, o), Double.POSITIVE_INFINITY));
+                        int weight = next.get().index(j, o);
+                        lifts.add(c == 0.0 ? axis(snapshot, "unit" + j + ":out" + o, weight, Double.POSITIVE_INFINITY)
+                                : absorbed(snapshot, "unit" + j + ":out" + o, weight, nextBias.get().flatIndex()[o], c));
                     }
                 }
             }
             LOG.debug("layer {}: {} of {} ReLU units inactive on the whole probe ({} lifts)", layer.name(), units.count(),
                     units.width(), lifts.size());
-            out.add(new GaugeCandidate(MECHANISM + ":" + layer.name(), MECHANISM, List.of(layer.name()), lifts));
+            out.add(GaugeCandidate.dataDependent(MECHANISM + ":" + layer.name(), MECHANISM, List.of(layer.name()), lifts));
         }
         return out;
     }
@@ -88,6 +94,11 @@ public final class InactiveUnitDetector implements Detector {
             return Optional.empty();
         }
         return Layers.weights(snapshot, reader).filter(next -> next.dim(0) == width);
+    }
+
+    private static Orbit absorbed(Snapshot snapshot, String role, int weight, int bias, double c) {
+        Direction u = Direction.sparse(snapshot.parameterCount(), new int[]{weight, bias}, new double[]{1.0, -c}).normalised();
+        return new Orbit(role, u, Path.straight(snapshot.parametersView(), u));
     }
 
     private static Orbit axis(Snapshot snapshot, String role, int coordinate, double reach) {

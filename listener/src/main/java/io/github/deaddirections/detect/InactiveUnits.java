@@ -3,47 +3,51 @@ package io.github.deaddirections.detect;
 import io.github.deaddirections.snapshot.ForwardModel;
 import io.github.deaddirections.snapshot.LayerInfo;
 import io.github.deaddirections.snapshot.ParameterBlock;
-import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Optional;
 
 /**
- * The units of a dense ReLU layer that are inactive on the whole probe ({@code z_j < 0} on every
- * sample), with their activity margins {@code m_j = min_x (-z_j(x))}.
+ * The units of a dense layer that are inactive on the whole probe: their pre-activation lies
+ * inside a flat piece of the activation ({@link FlatPieces}: below 0 for ReLU, in saturation for
+ * the hard tanh and hard sigmoid, ...) on every sample, with their activity margins
+ * {@code m_j = min_x} (distance of z_j(x) to the end of its piece).
  *
- * <p>Why they matter (METHOD 3, FLAT_GAUGE as the tangent of a flat locus): ReLU is exactly zero
- * below 0, so while z_j stays negative on every sample the network does not depend on the unit's
- * incoming weights, its bias, nor its outgoing weights: K is identically 0 on a neighbourhood of
- * theta-hat in those coordinates. The neighbourhood ends where the unit revives: a move of its
- * incoming weight i by t changes z_j by {@code t x_i}, so it stays flat for
- * {@code t < m_j / max_x |x_i|} (the bias: {@code t < m_j}). That distance is the lift's
- * {@link Orbit#reach}: a read past it would measure the unit alive, not the germ at theta-hat.
+ * <p>Why they matter (METHOD 3, FLAT_GAUGE as the tangent of a flat locus): the activation is
+ * exactly constant on those pieces, so while z_j stays inside them the network does not depend on
+ * the unit's incoming weights nor its bias; when every sample sits in the same piece the unit's
+ * output is one constant c, and its outgoing weights are flat too (for c != 0 with the consumer's
+ * bias absorbing c times them). K is identically 0 on a neighbourhood of theta-hat in those
+ * coordinates. The neighbourhood ends where the unit revives: a move of its incoming weight i by t
+ * changes z_j by {@code t x_i}, so it stays flat for {@code t < m_j / max_x |x_i|} (the bias:
+ * {@code t < m_j}). That distance is the lift's {@link Orbit#reach}: a read past it would measure
+ * the unit alive, not the germ at theta-hat.
  *
  * <p>Found from the layer's input at theta-hat, with no forward pass: G's rows and columns for
- * these units vanish identically (the ReLU derivative is 0 on every sample), so
+ * these units vanish identically (the derivative is 0 on every sample), so
  * {@code G = G_live (+) 0} and the K-FAC G side need take stencils of the live units only.
  */
 final class InactiveUnits {
 
     private final boolean[] inactive;
     private final double[] margin;
+    private final double[] constant;
     private final double[] inputMax;
 
-    private InactiveUnits(boolean[] inactive, double[] margin, double[] inputMax) {
+    private InactiveUnits(boolean[] inactive, double[] margin, double[] constant, double[] inputMax) {
         this.inactive = inactive;
         this.margin = margin;
+        this.constant = constant;
         this.inputMax = inputMax;
     }
 
     /**
-     * The layer's inactive units, or empty when it is not a plain dense ReLU layer (no leak, no
-     * threshold, no cap: only then is the activation exactly constant below 0) or its input is not
-     * a matrix of samples.
+     * The layer's inactive units, or empty when it is not a plain dense layer whose activation has
+     * flat pieces, or its input is not a matrix of samples.
      */
     static Optional<InactiveUnits> of(DetectionContext context, LayerInfo layer) {
-        if (!Layers.isPlainDense(layer) || !layer.activation().map(InactiveUnits::zeroBelowZero).orElse(false)) {
+        Optional<FlatPieces> flat = layer.activation().flatMap(FlatPieces::of);
+        if (!Layers.isPlainDense(layer) || flat.isEmpty()) {
             return Optional.empty();
         }
         Optional<ParameterBlock> wb = Layers.weights(context.snapshot(), layer);
@@ -63,8 +67,13 @@ final class InactiveUnits {
                 weights[i][j] = theta[w.index(i, j)];
             }
         }
-        double[] maxZ = new double[nOut];
-        java.util.Arrays.fill(maxZ, Double.NEGATIVE_INFINITY);
+        boolean[] inactive = new boolean[nOut];
+        java.util.Arrays.fill(inactive, x.length > 0);
+        double[] margin = new double[nOut];
+        java.util.Arrays.fill(margin, Double.POSITIVE_INFINITY);
+        FlatPieces.Piece[] piece = new FlatPieces.Piece[nOut];
+        boolean[] onePiece = new boolean[nOut];
+        java.util.Arrays.fill(onePiece, true);
         double[] inputMax = new double[nIn];
         double[] z = new double[nOut];
         for (double[] row : x) {
@@ -82,26 +91,26 @@ final class InactiveUnits {
                 }
             }
             for (int j = 0; j < nOut; j++) {
-                maxZ[j] = Math.max(maxZ[j], z[j]);
+                if (!inactive[j]) {
+                    continue;
+                }
+                // Strictly inside: at a piece's end any move of the bias revives the unit (no flat neighbourhood).
+                FlatPieces.Piece p = flat.get().pieceOf(z[j]);
+                if (p == null) {
+                    inactive[j] = false;
+                    continue;
+                }
+                margin[j] = Math.min(margin[j], p.margin(z[j]));
+                onePiece[j] &= piece[j] == null || piece[j] == p;
+                piece[j] = p;
             }
         }
-        boolean[] inactive = new boolean[nOut];
-        double[] margin = new double[nOut];
+        double[] constant = new double[nOut];
         for (int j = 0; j < nOut; j++) {
-            // Strictly negative: at z = 0 any raise of the bias revives the unit (no flat neighbourhood).
-            inactive[j] = x.length > 0 && maxZ[j] < 0;
-            margin[j] = inactive[j] ? -maxZ[j] : 0.0;
+            margin[j] = inactive[j] ? margin[j] : 0.0;
+            constant[j] = inactive[j] && onePiece[j] ? piece[j].value() : Double.NaN;
         }
-        return Optional.of(new InactiveUnits(inactive, margin, inputMax));
-    }
-
-    private static boolean zeroBelowZero(IActivation a) {
-        if (!(a instanceof ActivationReLU relu)) {
-            return false;
-        }
-        boolean noLeak = relu.getNegativeSlope() == null || relu.getNegativeSlope() == 0.0;
-        boolean noThreshold = relu.getThreshold() == null || relu.getThreshold() == 0.0;
-        return noLeak && noThreshold && relu.getMax() == null;
+        return Optional.of(new InactiveUnits(inactive, margin, constant, inputMax));
     }
 
     int width() {
@@ -110,6 +119,11 @@ final class InactiveUnits {
 
     boolean isInactive(int unit) {
         return inactive[unit];
+    }
+
+    /** The unit's output when every sample sits in the same flat piece, else NaN (it is then 0-gradient but not constant). */
+    double constantOutput(int unit) {
+        return constant[unit];
     }
 
     int count() {

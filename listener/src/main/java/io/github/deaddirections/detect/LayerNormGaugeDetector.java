@@ -96,11 +96,11 @@ public final class LayerNormGaugeDetector implements Detector {
             Direction u = Direction.uniform(p, row);
             mean.add(new Orbit("mean:input" + i, u, Path.straight(theta, u)));
         }
-        out.add(new GaugeCandidate(MEAN + ":" + layer.name(), MEAN, own, mean));
+        out.add(GaugeCandidate.symmetry(MEAN + ":" + layer.name(), MEAN, own, mean));
         Direction ray = Direction.sparse(p, w.flatIndex(), values(theta, w.flatIndex()));
         if (ray.norm() > 0) {
             Direction u = ray.normalised();
-            out.add(new GaugeCandidate(SCALE + ":" + layer.name(), SCALE, own,
+            out.add(GaugeCandidate.symmetry(SCALE + ":" + layer.name(), SCALE, own,
                     List.of(new Orbit("scale", u, Path.straight(theta, u)))));
         }
 
@@ -120,7 +120,7 @@ public final class LayerNormGaugeDetector implements Detector {
         ParameterBlock w2 = Layers.weights(snapshot, next).orElseThrow();
         int nOut = (int) w2.dim(1);
         List<String> both = List.of(layer.name(), next.name());
-        out.add(new GaugeCandidate(GAIN + ":" + layer.name(), GAIN, both, gainOrbits(theta, g, b, w2, n, nOut)));
+        out.add(GaugeCandidate.symmetry(GAIN + ":" + layer.name(), GAIN, both, gainOrbits(theta, g, b, w2, n, nOut)));
         if (!identity) {
             return;
         }
@@ -133,16 +133,16 @@ public final class LayerNormGaugeDetector implements Detector {
         }
         Optional<ParameterBlock> b2 = Layers.bias(snapshot, next);
         if (Layers.isPlainDense(next) && b2.isPresent()) {
-            out.add(new GaugeCandidate(MECHANISM + ":" + layer.name(), MECHANISM, both,
+            out.add(GaugeCandidate.symmetry(MECHANISM + ":" + layer.name(), MECHANISM, both,
                     kernelOrbits(theta, gain, b, w2, b2.get(), n, nOut)));
-            b.ifPresent(bias -> out.add(new GaugeCandidate(BIAS + ":" + layer.name(), BIAS, both,
+            b.ifPresent(bias -> out.add(GaugeCandidate.symmetry(BIAS + ":" + layer.name(), BIAS, both,
                     biasOrbits(theta, bias, w2, b2.get(), n, nOut))));
         } else {
             notEnumerated(context, layer, "the dense layer reading it has no bias or is itself layer-normalised");
         }
         List<Orbit> rotations = LayerNormRotation.orbits(theta, w, g, b.orElse(null), w2);
         if (!rotations.isEmpty()) {
-            out.add(new GaugeCandidate(ROTATION + ":" + layer.name(), ROTATION, both, rotations));
+            out.add(GaugeCandidate.symmetry(ROTATION + ":" + layer.name(), ROTATION, both, rotations));
         }
     }
 

@@ -67,11 +67,21 @@ public final class Layers {
         return layer.conf().getClass() == ConvolutionLayer.class;
     }
 
-    /** Layers without parameters that pass units through one to one (a unit's outgoing weights are still a row). */
+    /**
+     * Layers without parameters that pass units (channels) through one to one, positively
+     * homogeneously, and keep a constant channel constant: dropout (identity at inference), global
+     * average or sum pooling, and channelwise max or average pooling (max(a z) = a max(z) for a > 0).
+     * A unit's outgoing weights are then still the weights its consumer reads it with.
+     */
     public static boolean isPassThrough(LayerInfo layer) {
         return layer.conf() instanceof DropoutLayer
                 || (layer.conf() instanceof GlobalPoolingLayer gp
-                && (gp.getPoolingType() == PoolingType.AVG || gp.getPoolingType() == PoolingType.SUM));
+                && (gp.getPoolingType() == PoolingType.AVG || gp.getPoolingType() == PoolingType.SUM))
+                || (layer.conf().getClass() == org.deeplearning4j.nn.conf.layers.SubsamplingLayer.class
+                && (((org.deeplearning4j.nn.conf.layers.SubsamplingLayer) layer.conf()).getPoolingType()
+                == org.deeplearning4j.nn.conf.layers.PoolingType.MAX
+                || ((org.deeplearning4j.nn.conf.layers.SubsamplingLayer) layer.conf()).getPoolingType()
+                == org.deeplearning4j.nn.conf.layers.PoolingType.AVG));
     }
 
     public static boolean hasParameters(Snapshot snapshot, LayerInfo layer) {
@@ -125,9 +135,42 @@ public final class Layers {
         return Optional.empty();
     }
 
-    /** Positively homogeneous activations: phi(alpha z) = alpha phi(z) for alpha > 0 (the rescaling gauge). */
+    /**
+     * Positively homogeneous activations of degree 1: phi(alpha z) = alpha phi(z) for alpha > 0 (the
+     * rescaling gauge; normalisation gains pass through them).
+     */
     public static boolean isPositivelyHomogeneous(IActivation a) {
-        return isPlainRelu(a) || a instanceof ActivationLReLU;
+        return homogeneityDegree(a).orElse(0) == 1;
+    }
+
+    /**
+     * d with {@code phi(alpha z) = alpha^d phi(z)} for every alpha > 0, when there is one: 1 for the
+     * ReLU family (ReLU, LeakyReLU; not RReLU, which DL4J M2.1 floors at (l+u)/2 at inference), 3
+     * for the cube. Then
+     * {@code (w, b, a) -> (alpha w, alpha b, a / alpha^d)} leaves the network unchanged. Identity
+     * units are left to the product blocks, whose GL gauge contains their rescaling.
+     */
+    public static java.util.OptionalInt homogeneityDegree(IActivation a) {
+        if (isPlainRelu(a) || a instanceof ActivationLReLU) {
+            return java.util.OptionalInt.of(1);
+        }
+        if (a instanceof ActivationCube) {
+            return java.util.OptionalInt.of(3);
+        }
+        return java.util.OptionalInt.empty();
+    }
+
+    /**
+     * Activations that are linear between kinks (phi'' = 0 almost everywhere): two units with equal
+     * incoming weights then cancel exactly, not at second order, on every sample that stays
+     * away from the kinks, so the duplicate-unit law (a quartic through phi'') does not apply.
+     */
+    public static boolean isPiecewiseLinear(IActivation a) {
+        return a instanceof ActivationReLU || a instanceof ActivationLReLU || a instanceof ActivationHardTanH
+                || a instanceof ActivationIdentity || a instanceof org.nd4j.linalg.activations.impl.ActivationHardSigmoid
+                || a instanceof org.nd4j.linalg.activations.impl.ActivationReLU6
+                || a instanceof org.nd4j.linalg.activations.impl.ActivationRReLU
+                || a instanceof org.nd4j.linalg.activations.impl.ActivationThresholdedReLU;
     }
 
     private static boolean isPlainRelu(IActivation a) {

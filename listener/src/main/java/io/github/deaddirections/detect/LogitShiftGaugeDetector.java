@@ -59,6 +59,6 @@ public final class LogitShiftGaugeDetector implements Detector {
             Direction u = Direction.uniform(p, b.flatIndex());
             orbits.add(new Orbit("shift:bias", u, Path.straight(theta, u)));
         });
-        return List.of(new GaugeCandidate(MECHANISM + ":" + output.name(), MECHANISM, List.of(output.name()), orbits));
+        return List.of(GaugeCandidate.symmetry(MECHANISM + ":" + output.name(), MECHANISM, List.of(output.name()), orbits));
     }
 }

@@ -101,7 +101,7 @@ public final class OutputNullDetector implements Detector {
                         ? convolutionLifts(snapshot, block, w.get(), bias, g, step, v, liveNorm)
                         : denseLifts(snapshot, w.get(), bias, g, v);
                 if (!lifts.isEmpty()) {
-                    out.add(new GaugeCandidate(MECHANISM + ":" + layer.name() + ":g" + v, MECHANISM, List.of(layer.name()),
+                    out.add(GaugeCandidate.dataDependent(MECHANISM + ":" + layer.name() + ":g" + v, MECHANISM, List.of(layer.name()),
                             lifts));
                 }
             }

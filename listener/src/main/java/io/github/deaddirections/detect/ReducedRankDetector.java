@@ -131,7 +131,7 @@ public final class ReducedRankDetector implements Detector {
                 Path orbit = t -> act(theta, b1, b2, w1, w2, gen, t / speed);
                 orbits.add(new Orbit("orbit:gl" + i, tangentP, orbit));
             }
-            out.add(new GaugeCandidate(GAUGE_MECHANISM + ":" + first.name() + "-" + second.name(), GAUGE_MECHANISM, layers,
+            out.add(GaugeCandidate.symmetry(GAUGE_MECHANISM + ":" + first.name() + "-" + second.name(), GAUGE_MECHANISM, layers,
                     orbits));
         }
 
@@ -150,21 +150,11 @@ public final class ReducedRankDetector implements Detector {
         for (double[] e : excess) {
             span.add(lift(e, b1, b2, m, h, n, p));
         }
-        double[] diag = characteristic(excess, m, h, n);
-        Direction diagP = lift(diag, b1, b2, m, h, n, p).normalised();
-        double[] inPart = new double[local];
-        double[] outPart = new double[local];
-        System.arraycopy(diag, 0, inPart, 0, m * h);
-        System.arraycopy(diag, m * h, outPart, m * h, h * n);
-        List<ReadDirection> components = new ArrayList<>();
-        if (Directions.norm(inPart) > 0) {
-            components.add(new ReadDirection("input-side", lift(inPart, b1, b2, m, h, n, p).normalised()));
-        }
-        if (Directions.norm(outPart) > 0) {
-            components.add(new ReadDirection("output-side", lift(outPart, b1, b2, m, h, n, p).normalised()));
-        }
-        out.add(new BlockCandidate(MECHANISM + ":" + first.name() + "-" + second.name(), MECHANISM, layers, span,
-                new ReadDirection("diagonal", diagP), components, new BlockLaw.ReducedRankExcess(m, n, h, r)));
+        // One component: a generic combination of the excess directions moves both factors, and the
+        // product at second order (a combination with dW1 = 0 or dW2 = 0 would not).
+        out.add(BlockCandidate.ofComponents(MECHANISM + ":" + first.name() + "-" + second.name(), MECHANISM, layers,
+                List.of(new BlockComponent("excess", span)), dims -> new BlockLaw.ReducedRankExcess(m, n, h, r),
+                MECHANISM + ":" + first.name() + "-" + second.name()));
     }
 
     private static DMatrixRMaj matrix(double[] theta, ParameterBlock b, int rows, int cols) {
@@ -294,39 +284,4 @@ public final class ReducedRankDetector implements Detector {
         return excess;
     }
 
-    /**
-     * The excess direction whose second-order product {@code dW1 dW2} is largest: the sum of two
-     * basis vectors, one carrying the most input-side and one the most output-side weight.
-     */
-    private static double[] characteristic(List<double[]> excess, int m, int h, int n) {
-        double best = -1;
-        double[] bestDir = excess.get(0);
-        for (int i = 0; i < excess.size(); i++) {
-            for (int j = i; j < excess.size(); j++) {
-                double[] c = excess.get(i).clone();
-                if (j != i) {
-                    for (int k = 0; k < c.length; k++) {
-                        c[k] += excess.get(j)[k];
-                    }
-                }
-                double norm = Directions.norm(c);
-                DMatrixRMaj dw1 = new DMatrixRMaj(m, h, true, java.util.Arrays.copyOfRange(c, 0, m * h));
-                DMatrixRMaj dw2 = new DMatrixRMaj(h, n, true, java.util.Arrays.copyOfRange(c, m * h, c.length));
-                DMatrixRMaj prod = new DMatrixRMaj(m, n);
-                CommonOps_DDRM.mult(dw1, dw2, prod);
-                double size = CommonOps_DDRM.elementSum(elementSquare(prod)) / Math.pow(norm, 4);
-                if (size > best + 1e-12) {
-                    best = size;
-                    bestDir = c;
-                }
-            }
-        }
-        return Directions.normalise(bestDir);
-    }
-
-    private static DMatrixRMaj elementSquare(DMatrixRMaj a) {
-        DMatrixRMaj s = a.copy();
-        CommonOps_DDRM.elementMult(s, a);
-        return s;
-    }
 }

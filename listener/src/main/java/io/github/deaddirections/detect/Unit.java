@@ -18,8 +18,9 @@ import java.util.Optional;
  * @param bias      the unit's bias, or -1 when the layer has none
  * @param outgoing  weights of the consuming layer that read this unit
  * @param consumer  the consuming layer
+ * @param feeds     for each outgoing weight, the consumer's unit (output or channel) it feeds
  */
-public record Unit(LayerInfo layer, int index, int[] weights, int bias, int[] outgoing, LayerInfo consumer) {
+public record Unit(LayerInfo layer, int index, int[] weights, int bias, int[] outgoing, LayerInfo consumer, int[] feeds) {
 
     /** Incoming weights and bias together (the incoming component of node death, dimension d_in + 1). */
     public int[] incoming() {
@@ -28,8 +29,10 @@ public record Unit(LayerInfo layer, int index, int[] weights, int bias, int[] ou
 
     /**
      * Every unit of a dense or convolution layer whose consumer reads it as one row (dense after
-     * dense, dense after global pooling of a convolution, or a convolution after a convolution);
-     * empty when the layer's output is not read that way.
+     * dense, dense after global pooling of a convolution, or a convolution after a convolution), or
+     * as a block of rows (dense after a convolution flattened by DL4J's CnnToFeedForward
+     * pre-processor, NCHW: rows {@code c h w ... (c + 1) h w - 1}); channelwise max or average
+     * pooling may lie between them. Empty when the layer's output is not read that way.
      */
     public static List<Unit> of(Snapshot snapshot, LayerInfo layer) {
         Optional<ParameterBlock> w = Layers.weights(snapshot, layer);
@@ -57,46 +60,78 @@ public record Unit(LayerInfo layer, int index, int[] weights, int bias, int[] ou
                     inc[i] = in.index(i, j);
                 }
                 int[] og = new int[nOut];
+                int[] feeds = new int[nOut];
                 for (int k = 0; k < nOut; k++) {
                     og[k] = out.index(j, k);
+                    feeds[k] = k;
                 }
-                units.add(new Unit(layer, j, inc, biasIdx == null ? -1 : biasIdx[j], og, c));
+                units.add(new Unit(layer, j, inc, biasIdx == null ? -1 : biasIdx[j], og, c, feeds));
             }
         } else if (Layers.isConvolution(layer) && in.shape().length == 4) {
             int channels = (int) in.dim(0);
             int kernel = (int) (in.dim(1) * in.dim(2) * in.dim(3));
             boolean viaPooling = c.input() != null && !c.input().equals(layer.name());
-            boolean denseAfterPooling = Layers.isDense(c) && viaPooling && out.dim(0) == channels;
-            boolean convAfterConv = Layers.isConvolution(c) && !viaPooling && out.shape().length == 4 && out.dim(1) == channels;
-            if (!denseAfterPooling && !convAfterConv) {
+            boolean denseAfterPooling = Layers.isDense(c) && viaPooling && out.dim(0) == channels && c.preProcessor() == null;
+            int positions = flattenedPositions(c, channels);
+            boolean denseAfterFlatten = Layers.isDense(c) && positions > 0 && out.dim(0) == (long) channels * positions;
+            boolean convAfterConv = Layers.isConvolution(c) && out.shape().length == 4 && out.dim(1) == channels;
+            if (!denseAfterPooling && !denseAfterFlatten && !convAfterConv) {
                 return List.of();
             }
             for (int j = 0; j < channels; j++) {
                 int[] inc = new int[kernel];
                 System.arraycopy(in.flatIndex(), j * kernel, inc, 0, kernel);
                 int[] og;
+                int[] feeds;
                 if (denseAfterPooling) {
                     og = new int[(int) out.dim(1)];
+                    feeds = new int[og.length];
                     for (int k = 0; k < og.length; k++) {
                         og[k] = out.index(j, k);
+                        feeds[k] = k;
+                    }
+                } else if (denseAfterFlatten) {
+                    int nOut = (int) out.dim(1);
+                    og = new int[positions * nOut];
+                    feeds = new int[og.length];
+                    int n = 0;
+                    for (int at = 0; at < positions; at++) {
+                        for (int k = 0; k < nOut; k++) {
+                            og[n] = out.index(j * positions + at, k);
+                            feeds[n++] = k;
+                        }
                     }
                 } else {
                     int kh = (int) out.dim(2);
                     int kw = (int) out.dim(3);
                     og = new int[(int) out.dim(0) * kh * kw];
+                    feeds = new int[og.length];
                     int n = 0;
                     for (int o = 0; o < out.dim(0); o++) {
                         for (int y = 0; y < kh; y++) {
                             for (int x = 0; x < kw; x++) {
+                                feeds[n] = o;
                                 og[n++] = out.index(o, j, y, x);
                             }
                         }
                     }
                 }
-                units.add(new Unit(layer, j, inc, biasIdx == null ? -1 : biasIdx[j], og, c));
+                units.add(new Unit(layer, j, inc, biasIdx == null ? -1 : biasIdx[j], og, c, feeds));
             }
         }
         return units;
+    }
+
+    /**
+     * The spatial positions per channel a dense consumer sees through DL4J's CnnToFeedForward
+     * pre-processor in NCHW (channel-major flattening), or 0 when it has none of that kind.
+     */
+    private static int flattenedPositions(LayerInfo consumer, int channels) {
+        if (!(consumer.preProcessor() instanceof org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor pp)
+                || pp.getNumChannels() != channels || pp.getFormat() != org.deeplearning4j.nn.conf.CNN2DFormat.NCHW) {
+            return 0;
+        }
+        return (int) (pp.getInputHeight() * pp.getInputWidth());
     }
 
     /**
@@ -130,10 +165,12 @@ public record Unit(LayerInfo layer, int index, int[] weights, int bias, int[] ou
                 inc[i] = in.index(i, j);
             }
             int[] og = new int[(int) wNext.get().dim(1)];
+            int[] feeds = new int[og.length];
             for (int k = 0; k < og.length; k++) {
                 og[k] = wNext.get().index(j, k);
+                feeds[k] = k;
             }
-            units.add(new Unit(layer, j, inc, biasIdx == null ? -1 : biasIdx[j], og, reader.get()));
+            units.add(new Unit(layer, j, inc, biasIdx == null ? -1 : biasIdx[j], og, reader.get(), feeds));
         }
         return units;
     }

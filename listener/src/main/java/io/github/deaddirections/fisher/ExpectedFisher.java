@@ -112,19 +112,60 @@ public final class ExpectedFisher {
      * @param steps       stencil step per direction
      */
     public DMatrixRMaj whitenedColumns(double[] theta, int[][] coordinates, double[][] values, double[] steps) {
-        boolean sameBelow = java.util.Arrays.equals(theta, model.anchorView());
-        double[][] p0 = model.output(theta);
+        return whitenedColumns(theta, coordinates, values, steps,
+                java.util.Arrays.equals(theta, model.anchorView()) ? Integer.MAX_VALUE : 0);
+    }
+
+    /**
+     * The same at a point that differs from theta-hat only in layers at or after {@code movedFrom}
+     * (the position of the first layer it moves; {@code Integer.MAX_VALUE} for theta-hat itself):
+     * the layers below are still taken from the cache.
+     */
+    public DMatrixRMaj whitenedColumns(double[] theta, int[][] coordinates, double[][] values, double[] steps,
+                                       int movedFrom) {
+        double[][] p0 = model.output(theta, movedFrom == Integer.MAX_VALUE ? 0 : movedFrom);
         int n = p0.length;
         int c = p0[0].length;
         double[][] whiten = whitening(p0);
         DMatrixRMaj g = new DMatrixRMaj(n * c, coordinates.length);
         for (int j = 0; j < coordinates.length; j++) {
-            int from = Integer.MAX_VALUE;
+            int from = movedFrom;
             for (int i : coordinates[j]) {
                 from = Math.min(from, firstLayer[i]);
             }
-            setColumn(g, j, whiten, derivative(theta, coordinates[j], values[j], steps[j],
-                    sameBelow && from != Integer.MAX_VALUE ? from : 0));
+            setColumn(g, j, whiten, derivative(theta, coordinates[j], values[j], steps[j], from == Integer.MAX_VALUE ? 0 : from));
+        }
+        return g;
+    }
+
+    /**
+     * The whitened Jacobian on a few directions by the 3-point central difference (2 passes per
+     * direction): enough to tell an exactly null direction (its outputs do not move, the difference
+     * is rounding) from a live one, which is all the flat-locus test asks.
+     */
+    public DMatrixRMaj centralColumns(double[] theta, int[][] coordinates, double[][] values, double[] steps,
+                                      int movedFrom) {
+        double[][] p0 = model.output(theta, movedFrom == Integer.MAX_VALUE ? 0 : movedFrom);
+        int n = p0.length;
+        int c = p0[0].length;
+        double[][] whiten = whitening(p0);
+        DMatrixRMaj g = new DMatrixRMaj(n * c, coordinates.length);
+        for (int j = 0; j < coordinates.length; j++) {
+            int from = movedFrom;
+            for (int i : coordinates[j]) {
+                from = Math.min(from, firstLayer[i]);
+            }
+            from = from == Integer.MAX_VALUE ? 0 : from;
+            double h = steps[j];
+            double[][] plus = model.output(moved(theta, coordinates[j], values[j], h), from);
+            double[][] minus = model.output(moved(theta, coordinates[j], values[j], -h), from);
+            double[][] d = new double[n][c];
+            for (int x = 0; x < n; x++) {
+                for (int k = 0; k < c; k++) {
+                    d[x][k] = (plus[x][k] - minus[x][k]) / (2 * h);
+                }
+            }
+            setColumn(g, j, whiten, d);
         }
         return g;
     }

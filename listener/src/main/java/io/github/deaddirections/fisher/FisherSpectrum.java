@@ -4,6 +4,9 @@ package io.github.deaddirections.fisher;
  * The eigen-decomposition of the exact expected Fisher at one point, cut into live and null
  * (METHOD 3, null threshold [ours]): the largest gap of the log-spectrum below
  * {@code nullSearchBelow} times the Fisher scale, or a fixed relative cut when there is no gap.
+ * A gap narrower than {@code minGapDecades} is no gap, unless everything below it sits at the
+ * stencil's rounding floor (exact zeros): a spectrum that merely thins out, as an ill-conditioned
+ * sigmoid network's does, has no null space to cut.
  *
  * @param eigenvalues  all P eigenvalues, descending (zero-padded beyond the Jacobian's rows)
  * @param eigenvectors eigenvectors as rows, in the same order ({@code eigenvectors[i]} has length P)
@@ -37,9 +40,10 @@ public record FisherSpectrum(double[] eigenvalues, double[][] eigenvectors, doub
      * @param noiseFloor      relative level below which eigenvalues are rounding noise of the stencil
      *                        Jacobian (about (machine epsilon / step)^2): gaps between two values
      *                        that both lie below it are not structure and are never cut at
+     * @param minGapDecades   a gap narrower than this is a cut only when its lower side is at the noise floor
      */
     public static FisherSpectrum cut(double[] eigenvalues, double[][] eigenvectors, double scale, double searchBelow,
-                                     double fixedCut, double noiseFloor) {
+                                     double fixedCut, double noiseFloor, double minGapDecades) {
         int p = eigenvalues.length;
         double floor = scale * 1e-40;
         int bestRank = -1;
@@ -51,6 +55,9 @@ public record FisherSpectrum(double[] eigenvalues, double[][] eigenvectors, doub
                 continue;
             }
             double gap = Math.log10(hi / lo);
+            if (gap < minGapDecades && lo > noiseFloor * scale) {
+                continue; // the spectrum thins out here; nothing exact lies below
+            }
             if (gap > bestGap) {
                 bestGap = gap;
                 bestRank = i + 1;

@@ -16,6 +16,9 @@ import java.util.List;
  * @param uncoveredLayers      layers whose type no structural detector understands
  * @param skippedDetectors     detectors that left a layer out because of a size bound, each as
  *                             "mechanism on layer L: why" (their directions count as regular)
+ * @param structuresRead       genuine blocks read along their own characteristic direction
+ * @param structuresClaimedByLaw genuine blocks claimed by the law of their kind, unread (a few of
+ *                             each kind are read; when they confirm the law, the rest follow it)
  */
 public record GlobalReport(
         double learningCoefficient,
@@ -27,10 +30,20 @@ public record GlobalReport(
         int unresolvedDirections,
         List<String> uncoveredLayers,
         List<String> skippedDetectors,
-        boolean exact) {
+        boolean exact,
+        int structuresRead,
+        int structuresClaimedByLaw) {
 
     public GlobalReport {
         uncoveredLayers = List.copyOf(uncoveredLayers);
         skippedDetectors = List.copyOf(skippedDetectors);
+    }
+
+    /** A report whose blocks were all read. */
+    public GlobalReport(double learningCoefficient, int multiplicity, Double singularFluctuation, int regularDimension,
+                        int gaugeDimension, int genuineStructures, int unresolvedDirections, List<String> uncoveredLayers,
+                        List<String> skippedDetectors, boolean exact) {
+        this(learningCoefficient, multiplicity, singularFluctuation, regularDimension, gaugeDimension, genuineStructures,
+                unresolvedDirections, uncoveredLayers, skippedDetectors, exact, genuineStructures, 0);
     }
 }

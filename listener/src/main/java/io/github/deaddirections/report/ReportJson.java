@@ -90,6 +90,8 @@ public final class ReportJson {
             }
             g.writeEndArray();
             g.writeBooleanField("exact", gl.exact());
+            g.writeNumberField("structuresRead", gl.structuresRead());
+            g.writeNumberField("structuresClaimedByLaw", gl.structuresClaimedByLaw());
             g.writeEndObject();
             g.writeObjectFieldStart("timing");
             g.writeFieldName("totalMillis");
@@ -121,6 +123,12 @@ public final class ReportJson {
         integer(g, s.multiplicity());
         g.writeFieldName("singularFluctuation");
         number(g, s.singularFluctuation());
+        if (s.certifiedBy() == null) {
+            g.writeNullField("certifiedBy");
+        } else {
+            g.writeStringField("certifiedBy", s.certifiedBy().label());
+        }
+        g.writeBooleanField("claimedByLaw", s.claimedByLaw());
         g.writeArrayFieldStart("directions");
         for (DirectionReport d : s.directions()) {
             g.writeStartObject();

@@ -28,15 +28,16 @@ public final class ReportTable {
             }
         });
         sb.append('\n');
-        String fmt = "%-34s %-20s %-19s %5s %5s %10s %4s %9s  %s%n";
+        String fmt = "%-34s %-20s %-19s %5s %5s %10s %4s %9s  %-15s %s%n";
         sb.append(String.format(Locale.ROOT, fmt, "structure", "mechanism", "class", "dim", "k", "lambda_B", "m_B", "nu",
-                "layers"));
+                "certified by", "layers"));
         for (StructureReport s : r.structures()) {
             sb.append(String.format(Locale.ROOT, fmt, clip(s.id(), 34), clip(s.mechanism(), 20), s.structureClass(),
                     s.dimension(), s.order() == null ? "-" : s.order().toString(),
                     s.learningCoefficient() == null ? "-" : num(s.learningCoefficient()) + (s.exact() ? "" : " (bound)"),
                     s.multiplicity() == null ? "-" : s.multiplicity().toString(),
                     s.singularFluctuation() == null ? "-" : String.format(Locale.ROOT, "%.5f", s.singularFluctuation()),
+                    s.certifiedBy() != null ? s.certifiedBy().label() : s.claimedByLaw() ? "(by law)" : "-",
                     String.join(",", s.layers())));
             for (DirectionReport d : s.directions()) {
                 if (!d.note().isEmpty()) {
@@ -52,6 +53,10 @@ public final class ReportTable {
                 "lambda = %s%s, m = %d   (regular %d, gauge %d, genuine structures %d, unresolved %d)%n",
                 num(g.learningCoefficient()), g.exact() ? "" : " (bound: not every structure enumerates)", g.multiplicity(),
                 g.regularDimension(), g.gaugeDimension(), g.genuineStructures(), g.unresolvedDirections()));
+        if (g.structuresClaimedByLaw() > 0) {
+            sb.append(String.format(Locale.ROOT, "genuine blocks: %d read, %d claimed by the law of their kind (%s)%n",
+                    g.structuresRead(), g.structuresClaimedByLaw(), "a few of each kind are read; the rest follow them"));
+        }
         if (!g.uncoveredLayers().isEmpty()) {
             sb.append("layers no structural detector understands: ").append(String.join(", ", g.uncoveredLayers())).append('\n');
         }

@@ -16,6 +16,8 @@ import java.util.List;
  * @param multiplicity         m_B (null where lambda_B is null)
  * @param singularFluctuation  nu(k) of the block order (METHOD 6), or null
  * @param exact                false when the block's structure does not enumerate and lambda_B is a bound
+ * @param certifiedBy          what certifies a FLAT_GAUGE (METHOD 3; null for the other classes)
+ * @param claimedByLaw         a genuine block claimed by the law of its kind without a read of its own
  */
 public record StructureReport(
         String id,
@@ -28,10 +30,23 @@ public record StructureReport(
         Integer multiplicity,
         Double singularFluctuation,
         boolean exact,
-        List<DirectionReport> directions) {
+        List<DirectionReport> directions,
+        Certificate certifiedBy,
+        boolean claimedByLaw) {
 
     public StructureReport {
         layers = List.copyOf(layers);
         directions = List.copyOf(directions);
+        if (structureClass == StructureClass.FLAT_GAUGE && certifiedBy == null) {
+            throw new IllegalArgumentException(id + ": a FLAT_GAUGE structure needs a certificate");
+        }
+    }
+
+    /** A structure that is not a flat gauge and was read. */
+    public StructureReport(String id, String mechanism, StructureClass structureClass, List<String> layers, int dimension,
+                           Integer order, Double learningCoefficient, Integer multiplicity, Double singularFluctuation,
+                           boolean exact, List<DirectionReport> directions) {
+        this(id, mechanism, structureClass, layers, dimension, order, learningCoefficient, multiplicity, singularFluctuation,
+                exact, directions, null, false);
     }
 }

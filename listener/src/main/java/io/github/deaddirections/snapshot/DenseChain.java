@@ -221,10 +221,25 @@ final class DenseChain {
         }
     }
 
-    /** The activations this chain evaluates, with DL4J's definitions ({@code alpha} for the leaky ones). */
+    /**
+     * The activations this chain evaluates, with DL4J's definitions ({@code alpha}: the leak, the
+     * threshold or the floor). Some of libnd4j's kernels take their constants in float32 (the
+     * hard sigmoid's 0.2, GELU's 1.702, the rational tanh's 1.7159 and 1.41645): those are used as
+     * the same float32 values, so the chain agrees with DL4J to rounding ({@code DenseChainTest}).
+     */
     record Activation(Kind kind, double alpha) {
 
-        enum Kind { IDENTITY, RELU, LEAKY_RELU, ELU, TANH, SIGMOID, SOFTSIGN, CUBE, SWISH, SOFTMAX }
+        enum Kind {
+            IDENTITY, RELU, LEAKY_RELU, ELU, TANH, SIGMOID, SOFTSIGN, CUBE, SWISH, SOFTMAX, SOFTPLUS, HARD_SIGMOID,
+            HARD_TANH, RELU6, SELU, GELU, MISH, RATIONAL_TANH, RECTIFIED_TANH, THRESHOLDED_RELU, FLOORED
+        }
+
+        private static final double SELU_SCALE = 1.0507009873554804934193349852946;
+        private static final double SELU_ALPHA = 1.6732632423543772848170429916717;
+        private static final double HARD_SIGMOID_SLOPE = 0.2f;
+        private static final double GELU_SIGMOID = 1.702f;
+        private static final double RATIONAL_TANH_GAIN = 1.7159f;
+        private static final double RATIONAL_TANH_QUARTIC = 1.41645f;
 
         /** Softmax mixes a row: a change in one column changes them all. */
         boolean rowWise() {
@@ -244,6 +259,16 @@ final class DenseChain {
             if (a instanceof ActivationELU e) {
                 return Optional.of(new Activation(Kind.ELU, e.getAlpha()));
             }
+            if (a instanceof org.nd4j.linalg.activations.impl.ActivationThresholdedReLU t) {
+                return Optional.of(new Activation(Kind.THRESHOLDED_RELU, t.getTheta()));
+            }
+            if (a instanceof org.nd4j.linalg.activations.impl.ActivationRReLU r) {
+                // At inference DL4J M2.1 computes max(x, (l + u) / 2) (RectifiedLinear with that cutoff).
+                return Optional.of(new Activation(Kind.FLOORED, 0.5 * (r.getL() + r.getU())));
+            }
+            if (a instanceof org.nd4j.linalg.activations.impl.ActivationGELU g) {
+                return g.isPrecise() ? Optional.empty() : Optional.of(new Activation(Kind.GELU, 0));
+            }
             Kind kind = a instanceof ActivationIdentity ? Kind.IDENTITY
                     : a instanceof ActivationTanH ? Kind.TANH
                     : a instanceof ActivationSigmoid ? Kind.SIGMOID
@@ -251,6 +276,14 @@ final class DenseChain {
                     : a instanceof ActivationCube ? Kind.CUBE
                     : a instanceof ActivationSwish ? Kind.SWISH
                     : a instanceof ActivationSoftmax ? Kind.SOFTMAX
+                    : a instanceof org.nd4j.linalg.activations.impl.ActivationSoftPlus ? Kind.SOFTPLUS
+                    : a instanceof org.nd4j.linalg.activations.impl.ActivationHardSigmoid ? Kind.HARD_SIGMOID
+                    : a instanceof org.nd4j.linalg.activations.impl.ActivationHardTanH ? Kind.HARD_TANH
+                    : a instanceof org.nd4j.linalg.activations.impl.ActivationReLU6 ? Kind.RELU6
+                    : a instanceof org.nd4j.linalg.activations.impl.ActivationSELU ? Kind.SELU
+                    : a instanceof org.nd4j.linalg.activations.impl.ActivationMish ? Kind.MISH
+                    : a instanceof org.nd4j.linalg.activations.impl.ActivationRationalTanh ? Kind.RATIONAL_TANH
+                    : a instanceof org.nd4j.linalg.activations.impl.ActivationRectifiedTanh ? Kind.RECTIFIED_TANH
                     : null;
             return kind == null ? Optional.empty() : Optional.of(new Activation(kind, 0));
         }
@@ -288,8 +321,31 @@ final class DenseChain {
                 case SOFTSIGN -> x / (1.0 + Math.abs(x));
                 case CUBE -> x * x * x;
                 case SWISH -> x / (1.0 + Math.exp(-x));
+                case SOFTPLUS -> softplus(x);
+                case HARD_SIGMOID -> Math.min(1.0, Math.max(0.0, HARD_SIGMOID_SLOPE * x + 0.5));
+                case HARD_TANH -> Math.min(1.0, Math.max(-1.0, x));
+                case RELU6 -> Math.min(6.0, Math.max(0.0, x));
+                case SELU -> SELU_SCALE * (x > 0 ? x : SELU_ALPHA * Math.expm1(x));
+                case GELU -> x / (1.0 + Math.exp(-GELU_SIGMOID * x));
+                case MISH -> x * Math.tanh(softplus(x));
+                case RATIONAL_TANH -> rationalTanh(x);
+                case RECTIFIED_TANH -> Math.max(0.0, Math.tanh(x));
+                case THRESHOLDED_RELU -> x > alpha ? x : 0.0;
+                case FLOORED -> Math.max(x, alpha);
                 case SOFTMAX -> throw new IllegalStateException("softmax acts on a whole row");
             };
+        }
+
+        /** log(1 + e^x) without overflow. */
+        private static double softplus(double x) {
+            return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+        }
+
+        /** 1.7159 tanh(2x/3), tanh by the rational approximation sgn(y) (1 - 1/(1 + |y| + y^2 + 1.41645 y^4)). */
+        private static double rationalTanh(double x) {
+            double y = x * (2.0 / 3.0);
+            double y2 = y * y;
+            return RATIONAL_TANH_GAIN * Math.signum(y) * (1 - 1 / (1 + Math.abs(y) + y2 + RATIONAL_TANH_QUARTIC * y2 * y2));
         }
     }
 }

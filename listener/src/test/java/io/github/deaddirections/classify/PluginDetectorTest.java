@@ -52,7 +52,7 @@ class PluginDetectorTest {
 
             @Override
             public List<Candidate> detect(DetectionContext context) {
-                return inner.detect(context).stream().map(c -> (Candidate) new io.github.deaddirections.detect.GaugeCandidate(
+                return inner.detect(context).stream().map(c -> (Candidate) io.github.deaddirections.detect.GaugeCandidate.symmetry(
                         "my-rescaling:" + c.id(), "my-rescaling", c.layers(),
                         ((io.github.deaddirections.detect.GaugeCandidate) c).orbits())).toList();
             }

@@ -1,0 +1,138 @@
+package io.github.deaddirections.classify;
+
+import io.github.deaddirections.detect.Direction;
+import io.github.deaddirections.fisher.ExpectedFisher;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
+import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
+import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The flat-locus certificate (METHOD 3, certified flats (d)): a flat direction is the tangent of
+ * a smooth flat locus when it stays exactly null after the base point has moved along the other
+ * null directions. The components of a crossing do not: once a dead unit's incoming weights have
+ * moved, its outgoing weights are live, and the other way round.
+ *
+ * <p>"Exactly null" at a moved point means at the float floor of the stencil (its directional
+ * Fisher below {@code floor}); a crossing component there is of size eps^(2p) relative to the live
+ * scale (eps the move, p the order of the other component), far above it. The directions tested
+ * here come from data-dependent detectors and are straight lines; curved orbits belong to the
+ * symmetries, which the detectors and the generic gauge test certify.
+ */
+final class FlatLocusTest {
+
+    private final ExpectedFisher fisher;
+    private final double[] stepScale;
+    private final int[] positions;
+    private final double relativeStep;
+    private final double floor;
+
+    /**
+     * @param stepScale    per-parameter scale the stencil steps are relative to
+     * @param positions    the layer position of each parameter
+     * @param relativeStep the stencil step relative to that scale
+     * @param floor        absolute level of the directional Fisher below which a direction is exactly null
+     */
+    FlatLocusTest(ExpectedFisher fisher, double[] stepScale, int[] positions, double relativeStep, double floor) {
+        this.fisher = fisher;
+        this.stepScale = stepScale;
+        this.positions = positions;
+        this.relativeStep = relativeStep;
+        this.floor = floor;
+    }
+
+    /** Whether each vector is exactly null at the point (which moves theta-hat only in layers at or after movedFrom). */
+    boolean[] stayNull(double[] point, int movedFrom, List<Direction> vectors) {
+        DMatrixRMaj g = columns(point, movedFrom, vectors);
+        boolean[] out = new boolean[vectors.size()];
+        for (int j = 0; j < out.length; j++) {
+            double f = 0;
+            for (int r = 0; r < g.numRows; r++) {
+                double v = g.unsafe_get(r, j);
+                f += v * v;
+            }
+            out[j] = f <= floor;
+        }
+        return out;
+    }
+
+    /**
+     * The part of span(basis) (orthonormal) that is exactly null at every point: the null space of
+     * {@code sum_i B' F(point_i) B}, a sum of positive semi-definite matrices whose null space is
+     * the intersection of theirs.
+     */
+    List<Direction> nullPart(List<Direction> basis, List<double[]> points, int movedFrom) {
+        int d = basis.size();
+        List<Direction> out = new ArrayList<>();
+        if (d == 0) {
+            return out;
+        }
+        DMatrixRMaj sum = new DMatrixRMaj(d, d);
+        for (double[] point : points) {
+            DMatrixRMaj g = columns(point, movedFrom, basis);
+            DMatrixRMaj gram = new DMatrixRMaj(d, d);
+            CommonOps_DDRM.multTransA(g, g, gram);
+            CommonOps_DDRM.addEquals(sum, gram);
+        }
+        EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(d, true, true);
+        if (!eig.decompose(sum)) {
+            throw new IllegalStateException("eigen-decomposition of a " + d + " x " + d + " restricted Fisher did not converge");
+        }
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < d; i++) {
+            order.add(i);
+        }
+        // Deterministic basis: smallest eigenvalues first.
+        order.sort((a, b) -> Double.compare(eig.getEigenvalue(a).real, eig.getEigenvalue(b).real));
+        for (int i : order) {
+            if (eig.getEigenvalue(i).real > floor * points.size()) {
+                continue;
+            }
+            DMatrixRMaj v = eig.getEigenVector(i);
+            double[] c = new double[d];
+            for (int k = 0; k < d; k++) {
+                c[k] = v.get(k, 0);
+            }
+            Direction u = GaugeSpan.against(Direction.combination(basis, c), out);
+            if (u.norm() > 1e-6) {
+                out.add(u.normalised());
+            }
+        }
+        return out;
+    }
+
+    private DMatrixRMaj columns(double[] point, int movedFrom, List<Direction> vectors) {
+        int[][] coordinates = new int[vectors.size()][];
+        double[][] values = new double[vectors.size()][];
+        double[] steps = new double[vectors.size()];
+        for (int j = 0; j < vectors.size(); j++) {
+            Direction v = vectors.get(j);
+            coordinates[j] = new int[v.nonZeros()];
+            values[j] = new double[v.nonZeros()];
+            double weighted = 0;
+            double weights = 0;
+            for (int k = 0; k < v.nonZeros(); k++) {
+                coordinates[j][k] = v.coordinate(k);
+                values[j][k] = v.entry(k);
+                weighted += Math.abs(v.entry(k)) * stepScale[v.coordinate(k)];
+                weights += Math.abs(v.entry(k));
+            }
+            steps[j] = relativeStep * (weights > 0 ? weighted / weights : 1.0);
+        }
+        return fisher.centralColumns(point, coordinates, values, steps, movedFrom);
+    }
+
+    /** The first layer position a point differs from theta-hat in. */
+    int movedFrom(double[] point, double[] theta) {
+        int from = Integer.MAX_VALUE;
+        for (int i = 0; i < point.length; i++) {
+            if (point[i] != theta[i]) {
+                from = Math.min(from, positions[i]);
+            }
+        }
+        return from;
+    }
+}

@@ -1,0 +1,117 @@
+package io.github.deaddirections.detect;
+
+import io.github.deaddirections.snapshot.ForwardModel;
+import io.github.deaddirections.snapshot.LayerInfo;
+import io.github.deaddirections.snapshot.ParameterBlock;
+import io.github.deaddirections.snapshot.Snapshot;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationHardSigmoid;
+import org.nd4j.linalg.activations.impl.ActivationHardTanH;
+import org.nd4j.linalg.activations.impl.ActivationLReLU;
+import org.nd4j.linalg.activations.impl.ActivationRReLU;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.activations.impl.ActivationReLU6;
+import org.nd4j.linalg.activations.impl.ActivationRectifiedTanh;
+import org.nd4j.linalg.activations.impl.ActivationThresholdedReLU;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * How far the parameters may move before some probe sample crosses a kink of a piecewise-linear
+ * activation. A network of such units is locally linear between kinks, so it has flat directions
+ * that hold only until a sample crosses (the units active on exactly the same samples, a unit
+ * linear on the whole probe, an inactive unit): tests that move the base point to tell gauges from
+ * singularities ({@code GaugeTest}, the flat-locus test) must stay below this distance, or they
+ * measure another linear region.
+ *
+ * <p>First order, per dense layer: a move of norm d changes z_j(x) by at most
+ * {@code d |(x, 1)|}; with m the smallest distance of any z_j(x) to a kink of its activation,
+ * the layer is safe for {@code d < m / max_x |(x, 1)|}. The limit is the smallest over layers.
+ */
+public final class KinkMargins {
+
+    private KinkMargins() {
+    }
+
+    /** The move limit, or +infinity when no dense layer has a piecewise-linear activation. */
+    public static double limit(DetectionContext context) {
+        Snapshot snapshot = context.snapshot();
+        double[] theta = snapshot.parametersView();
+        double limit = Double.POSITIVE_INFINITY;
+        for (LayerInfo layer : snapshot.layers()) {
+            Optional<double[]> kinks = layer.activation().flatMap(KinkMargins::kinks);
+            Optional<ParameterBlock> w = Layers.weights(snapshot, layer);
+            if (kinks.isEmpty() || !Layers.isPlainDense(layer) || w.isEmpty()) {
+                continue;
+            }
+            INDArray input = context.layerInputs().get(layer.name());
+            if (input == null || input.rank() != 2) {
+                continue;
+            }
+            Optional<ParameterBlock> b = Layers.bias(snapshot, layer);
+            double[][] x = ForwardModel.rows(input);
+            int nIn = (int) w.get().dim(0);
+            int nOut = (int) w.get().dim(1);
+            double margin = Double.POSITIVE_INFINITY;
+            double reach = 0;
+            for (double[] row : x) {
+                double norm = 1;
+                for (double v : row) {
+                    norm += v * v;
+                }
+                reach = Math.max(reach, Math.sqrt(norm));
+                for (int j = 0; j < nOut; j++) {
+                    double z = b.isPresent() ? theta[b.get().flatIndex()[j]] : 0.0;
+                    for (int i = 0; i < nIn; i++) {
+                        z += row[i] * theta[w.get().index(i, j)];
+                    }
+                    for (double k : kinks.get()) {
+                        // A unit sitting on a kink (a dead ReLU unit at z = 0) is a crossing, not a region to keep.
+                        if (z != k) {
+                            margin = Math.min(margin, Math.abs(z - k));
+                        }
+                    }
+                }
+            }
+            if (reach > 0 && margin < Double.POSITIVE_INFINITY) {
+                limit = Math.min(limit, margin / reach);
+            }
+        }
+        return limit;
+    }
+
+    /** Where the activation has a kink (or a jump), when it is piecewise linear. */
+    static Optional<double[]> kinks(IActivation a) {
+        if (a instanceof ActivationReLU r) {
+            List<Double> k = new ArrayList<>();
+            k.add(r.getThreshold() == null ? 0.0 : r.getThreshold());
+            if (r.getMax() != null) {
+                k.add(r.getMax());
+            }
+            return Optional.of(k.stream().mapToDouble(Double::doubleValue).toArray());
+        }
+        if (a instanceof ActivationLReLU || a instanceof ActivationRectifiedTanh) {
+            return Optional.of(new double[]{0.0});
+        }
+        if (a instanceof ActivationReLU6) {
+            return Optional.of(new double[]{0.0, 6.0});
+        }
+        if (a instanceof ActivationHardTanH) {
+            return Optional.of(new double[]{-1.0, 1.0});
+        }
+        if (a instanceof ActivationHardSigmoid) {
+            double end = 0.5 / (double) 0.2f;
+            return Optional.of(new double[]{-end, end});
+        }
+        if (a instanceof ActivationThresholdedReLU t) {
+            return Optional.of(new double[]{t.getTheta()});
+        }
+        if (a instanceof ActivationRReLU r) {
+            return Optional.of(new double[]{0.5 * (r.getL() + r.getU())});
+        }
+        return Optional.empty();
+    }
+}
