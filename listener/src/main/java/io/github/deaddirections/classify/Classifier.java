@@ -472,6 +472,11 @@ public final class Classifier {
             rest = account.residual();
         }
         LOG.debug("residual null space: {} directions after the flat-locus test", rest.size());
+        if (LOG.isDebugEnabled()) {
+            for (Direction u : rest) {
+                LOG.debug("  unexplained: {}", describe(u));
+            }
+        }
         GaugeTest test = gaugeTest(n.spectrum(), rest);
         if (test != null) {
             if (config.gaugeCrossCheck()) {

@@ -32,6 +32,9 @@ final class GaugeTest {
     private final double[] theta;
     private final double[] coordinateScale;
     private final double offset;
+    /** Share of the tested directions' squared mass the support may leave out. */
+    private static final double SUPPORT_LOSS = 1e-4;
+
     private final int points;
     private final int[] support;
     private List<double[][]> nullSpaces;
@@ -57,13 +60,28 @@ final class GaugeTest {
      */
     static int[] support(List<io.github.deaddirections.detect.Direction> basis, int p) {
         double[] diagonal = new double[p];
+        double total = 0;
         for (io.github.deaddirections.detect.Direction u : basis) {
             for (int k = 0; k < u.nonZeros(); k++) {
                 diagonal[u.coordinate(k)] += u.entry(k) * u.entry(k);
+                total += u.entry(k) * u.entry(k);
             }
         }
-        // Coordinates carrying less than 1e-8 of the directions' squared mass change no sine by more than that.
-        return java.util.stream.IntStream.range(0, p).filter(i -> diagonal[i] > 1e-8).toArray();
+        // The fewest coordinates holding all but SUPPORT_LOSS of the directions' squared mass: the
+        // sines the test measures change by no more than that, far below its tolerance, while the
+        // rounding spill of a null basis over every parameter is left out.
+        Integer[] order = java.util.stream.IntStream.range(0, p).filter(i -> diagonal[i] > 0).boxed().toArray(Integer[]::new);
+        java.util.Arrays.sort(order, (a, b) -> Double.compare(diagonal[b], diagonal[a]));
+        double kept = 0;
+        List<Integer> out = new ArrayList<>();
+        for (int i : order) {
+            if (kept >= (1 - SUPPORT_LOSS) * total) {
+                break;
+            }
+            out.add(i);
+            kept += diagonal[i];
+        }
+        return out.stream().mapToInt(Integer::intValue).sorted().toArray();
     }
 
     /** Forward passes the test costs: a central difference (2 passes) per touched coordinate at each point. */
