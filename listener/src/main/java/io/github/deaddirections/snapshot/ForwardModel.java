@@ -32,6 +32,37 @@ public abstract class ForwardModel {
     private final AtomicLong passes;
     /** Passes of this model taken from a layer's cached pre-activation ({@link ChannelMove}). */
     private final AtomicLong channelMovePasses = new AtomicLong();
+
+    /**
+     * The evaluators that compute a pass, or part of one. {@link #lastPass()} names those that
+     * computed the last pass, so a test can tell a fast path from DL4J's (both give the same
+     * function, so the answer alone cannot).
+     */
+    enum Evaluator {
+        /** DL4J's forward pass of the whole network. */
+        DL4J,
+        /** DL4J's layers from a position on, from the layer's input cached at theta-hat. */
+        DL4J_FROM_CACHE,
+        /** {@link DenseChain#output}: the whole dense network in Java. */
+        DENSE_CHAIN,
+        /** {@link IncrementalPass} of the whole dense network. */
+        INCREMENTAL,
+        /** {@link DenseChain#output} of a CNN's dense head, from its input cached at theta-hat. */
+        HEAD_CHAIN,
+        /** {@link IncrementalPass} of a CNN's dense head, from its input cached at theta-hat. */
+        HEAD_INCREMENTAL,
+        /** {@link ChannelMove#output}: a few channels of one layer, from its cached pre-activation. */
+        CHANNEL_MOVE,
+        /** A channel change pooled channel by channel (only the changed channels). */
+        CHANNEL_POOLING,
+        /** {@link ChannelMove#outputOn}: the next convolution on a change of a few input channels. */
+        NEXT_CONVOLUTION,
+        /** {@link IncrementalPass#outputOnColumns}: the head on a change of a few input columns. */
+        HEAD_COLUMNS
+    }
+
+    /** The evaluators of the last pass (guarded by this model's lock, like the pass itself). */
+    private final java.util.EnumSet<Evaluator> lastPass = java.util.EnumSet.noneOf(Evaluator.class);
     /** Share of one core this model may use; after each pass it sleeps so that it stays within it. */
     private volatile double cpuShare = 1.0;
     private static final long MIN_SLEEP_NANOS = 2_000_000L;
@@ -57,6 +88,7 @@ public abstract class ForwardModel {
      */
     public final synchronized double[][] output(double[] theta, int fromLayer) {
         passes.incrementAndGet();
+        lastPass.clear();
         long start = System.nanoTime();
         double[][] out = evaluate(theta, fromLayer);
         pace(System.nanoTime() - start);
@@ -69,8 +101,20 @@ public abstract class ForwardModel {
             cacheInputsAtAnchor();
         }
         load(theta);
-        INDArray out = fromLayer > 0 && cachedInputs != null ? forwardFrom(fromLayer) : forward();
+        boolean resume = fromLayer > 0 && cachedInputs != null;
+        used(resume ? Evaluator.DL4J_FROM_CACHE : Evaluator.DL4J);
+        INDArray out = resume ? forwardFrom(fromLayer) : forward();
         return rows(perStep(out));
+    }
+
+    /** Notes that this evaluator computed (part of) the current pass. */
+    final void used(Evaluator evaluator) {
+        lastPass.add(evaluator);
+    }
+
+    /** The evaluators that computed the last pass of this model (for tests). */
+    final synchronized java.util.Set<Evaluator> lastPass() {
+        return java.util.EnumSet.copyOf(lastPass);
     }
 
     /**
@@ -379,12 +423,14 @@ public abstract class ForwardModel {
                     // Each channel is pooled on its own: pooling the changed ones alone gives their values.
                     change = new ChannelMove.Changed(change.channels(),
                             cachedPartial(l, l + 1).output(change.values(), false));
+                    used(Evaluator.CHANNEL_POOLING);
                 } else {
                     ChannelMove move = channelMove(l);
                     whole = move == null ? null : move.outputOn(change, theta);
                     if (whole == null) {
                         break;
                     }
+                    used(Evaluator.NEXT_CONVOLUTION);
                     change = null;
                 }
                 l++;
@@ -392,6 +438,7 @@ public abstract class ForwardModel {
             if (change != null && toHead && l == end) {
                 double[][] out = headOnChannels(change, theta);
                 if (out != null) {
+                    used(Evaluator.HEAD_COLUMNS);
                     return out;
                 }
             }
@@ -403,6 +450,7 @@ public abstract class ForwardModel {
                             change.values().get(channelIndex(x.rank(), j)));
                 }
             }
+            used(Evaluator.DL4J_FROM_CACHE);
             return rows(perStep(suffix(l).output(x, false)));
         }
 
@@ -502,10 +550,12 @@ public abstract class ForwardModel {
                 long budget = chain.cheap() ? Long.MAX_VALUE : chain.multiplyAdds() / 5;
                 double[][] out = incremental.output(theta, fromLayer, budget);
                 if (out != null) {
+                    used(Evaluator.INCREMENTAL);
                     return out;
                 }
             }
             if (chain != null && chain.cheap()) {
+                used(Evaluator.DENSE_CHAIN);
                 return chain.output(theta);
             }
             if (head != null && fromLayer >= head.start()) {
@@ -516,9 +566,11 @@ public abstract class ForwardModel {
                     long budget = onInput.cheap() ? Long.MAX_VALUE : onInput.multiplyAdds() / 5;
                     double[][] out = pass.output(theta, fromLayer - head.start(), budget);
                     if (out != null) {
+                        used(Evaluator.HEAD_INCREMENTAL);
                         return out;
                     }
                     if (onInput.cheap()) {
+                        used(Evaluator.HEAD_CHAIN);
                         return onInput.output(theta);
                     }
                 }
@@ -531,6 +583,7 @@ public abstract class ForwardModel {
                     // pre-activation, then the layers above.
                     load(theta);
                     super.channelMovePasses.incrementAndGet();
+                    used(Evaluator.CHANNEL_MOVE);
                     return above(fromLayer + 1, moved, theta);
                 }
             }
