@@ -32,8 +32,8 @@ final class GaugeTest {
     private final double[] theta;
     private final double[] coordinateScale;
     private final double offset;
-    /** Share of the tested directions' squared mass the support may leave out. */
-    private static final double SUPPORT_LOSS = 1e-4;
+    /** Squared entries below this are the rounding spill of a null basis (about (1e-16 / live gap)^2), not support. */
+    private static final double SUPPORT_FLOOR = 1e-8;
 
     private final int points;
     private final int[] support;
@@ -60,28 +60,14 @@ final class GaugeTest {
      */
     static int[] support(List<io.github.deaddirections.detect.Direction> basis, int p) {
         double[] diagonal = new double[p];
-        double total = 0;
         for (io.github.deaddirections.detect.Direction u : basis) {
             for (int k = 0; k < u.nonZeros(); k++) {
                 diagonal[u.coordinate(k)] += u.entry(k) * u.entry(k);
-                total += u.entry(k) * u.entry(k);
             }
         }
-        // The fewest coordinates holding all but SUPPORT_LOSS of the directions' squared mass: the
-        // sines the test measures change by no more than that, far below its tolerance, while the
-        // rounding spill of a null basis over every parameter is left out.
-        Integer[] order = java.util.stream.IntStream.range(0, p).filter(i -> diagonal[i] > 0).boxed().toArray(Integer[]::new);
-        java.util.Arrays.sort(order, (a, b) -> Double.compare(diagonal[b], diagonal[a]));
-        double kept = 0;
-        List<Integer> out = new ArrayList<>();
-        for (int i : order) {
-            if (kept >= (1 - SUPPORT_LOSS) * total) {
-                break;
-            }
-            out.add(i);
-            kept += diagonal[i];
-        }
-        return out.stream().mapToInt(Integer::intValue).sorted().toArray();
+        // Every coordinate a direction really touches: a curved orbit's tilt at a nearby point stays
+        // on its own coordinates, and leaving one out would hide the null vector it tilts to.
+        return java.util.stream.IntStream.range(0, p).filter(i -> diagonal[i] > SUPPORT_FLOOR).toArray();
     }
 
     /** Forward passes the test costs: a central difference (2 passes) per touched coordinate at each point. */

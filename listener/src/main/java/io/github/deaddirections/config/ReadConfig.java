@@ -232,7 +232,7 @@ public final class ReadConfig {
         private double gaugeTestEpsilon = 0.05;
         private int gaugeTestLimit = 1024;
         private double gaugeTestTolerance = 0.02;
-        private int gaugeTestExtraPoints = 8;
+        private int gaugeTestExtraPoints = 4;
         private double deadWeightTolerance = 1e-8;
         private double activationNullTolerance = 1e-10;
         private long activationNullMaxCells = 20_000_000L;
@@ -241,7 +241,7 @@ public final class ReadConfig {
         private boolean gaussianFallback = false;
         private double gaussianVariance = 1.0;
         private long seed = 42L;
-        private int maxReadsPerStructure = 4;
+        private int maxReadsPerStructure = 2;
         private int maxReadsPerKind = 4;
         private int gaugeTestMaxPasses = 200_000;
         private double noiseFloor = 1e-18;

@@ -94,8 +94,12 @@ public final class ExpectedFisher {
         }
         DMatrixRMaj g = new DMatrixRMaj(n * c, p);
         double[][] whiten = whitening(p0);
+        java.util.Map<Integer, double[][]> bases = new java.util.HashMap<>();
         for (int i = 0; i < p; i++) {
-            double[][] column = derivative(theta, new int[]{i}, new double[]{1.0}, relativeStep * scale[i],
+            int from = sameBelow ? firstLayer[i] : 0;
+            // The unmoved output as this column's stencil computes it (the same evaluator, the same rounding).
+            double[][] base = bases.computeIfAbsent(from, f -> f == 0 ? p0 : model.output(theta, f));
+            double[][] column = derivative(theta, base, new int[]{i}, new double[]{1.0}, relativeStep * scale[i],
                     sameBelow ? firstLayer[i] : 0);
             setColumn(g, i, whiten, column);
         }
@@ -133,7 +137,7 @@ public final class ExpectedFisher {
             for (int i : coordinates[j]) {
                 from = Math.min(from, firstLayer[i]);
             }
-            setColumn(g, j, whiten, derivative(theta, coordinates[j], values[j], steps[j], from == Integer.MAX_VALUE ? 0 : from));
+            setColumn(g, j, whiten, derivative(theta, p0, coordinates[j], values[j], steps[j], from == Integer.MAX_VALUE ? 0 : from));
         }
         return g;
     }
@@ -190,13 +194,21 @@ public final class ExpectedFisher {
         }
     }
 
-    /** d p / d t along theta + t u at t = 0 by the 5-point stencil, with the kink guard. */
-    private double[][] derivative(double[] theta, int[] coordinates, double[] values, double h, int from) {
+    /**
+     * d p / d t along theta + t u at t = 0 by the 5-point stencil, with the kink guard. A direction
+     * the outputs do not see at all (an inactive unit's weight, a weight on an input that is 0 on
+     * every sample) leaves them bit for bit unchanged at +-h: its column is exactly 0, and the two
+     * outer points are not evaluated.
+     */
+    private double[][] derivative(double[] theta, double[][] p0, int[] coordinates, double[] values, double h, int from) {
         double[][] best = null;
         for (int attempt = 0; attempt <= KINK_RETRIES; attempt++) {
-            double[][] p2 = model.output(moved(theta, coordinates, values, 2 * h), from);
             double[][] p1 = model.output(moved(theta, coordinates, values, h), from);
             double[][] m1 = model.output(moved(theta, coordinates, values, -h), from);
+            if (attempt == 0 && java.util.Arrays.deepEquals(p1, p0) && java.util.Arrays.deepEquals(m1, p0)) {
+                return new double[p0.length][p0[0].length];
+            }
+            double[][] p2 = model.output(moved(theta, coordinates, values, 2 * h), from);
             double[][] m2 = model.output(moved(theta, coordinates, values, -2 * h), from);
             double[][] d = new double[p1.length][p1[0].length];
             boolean kink = false;

@@ -210,6 +210,22 @@ class FastEvaluatorDifferentialTest {
     }
 
     /**
+     * The chain's other activations (libnd4j kernels whose constants DenseChain copies, some in
+     * float32), each with one output kind in turn, including ones sitting in their flat pieces.
+     */
+    private static List<IActivation> moreChainActivations() {
+        return List.of(new org.nd4j.linalg.activations.impl.ActivationSoftPlus(),
+                new org.nd4j.linalg.activations.impl.ActivationHardSigmoid(),
+                new org.nd4j.linalg.activations.impl.ActivationHardTanH(),
+                new org.nd4j.linalg.activations.impl.ActivationReLU6(), new org.nd4j.linalg.activations.impl.ActivationSELU(),
+                new org.nd4j.linalg.activations.impl.ActivationGELU(), new org.nd4j.linalg.activations.impl.ActivationMish(),
+                new org.nd4j.linalg.activations.impl.ActivationRationalTanh(),
+                new org.nd4j.linalg.activations.impl.ActivationRectifiedTanh(),
+                new org.nd4j.linalg.activations.impl.ActivationThresholdedReLU(0.3),
+                new org.nd4j.linalg.activations.impl.ActivationRReLU());
+    }
+
+    /**
      * Dense MLPs: every chain activation with every output kind, 1-3 hidden layers of random
      * widths 5-10 (wide enough that a unit with few moved weights is updated from its cached z);
      * three with mixed activations, a dropout layer and a bias-free layer; and one too large for
@@ -227,6 +243,15 @@ class FastEvaluatorDifferentialTest {
                 Arrays.fill(hidden, activation);
                 shapes.add(mlp(seed, 3 + rnd.nextInt(5), widths(rnd, depth), hidden, output, false, -1, 16));
             }
+        }
+        List<IActivation> more = moreChainActivations();
+        for (int k = 0; k < more.size(); k++) {
+            Random rnd = new Random(++seed);
+            Output output = Output.values()[k % Output.values().length];
+            int depth = 1 + rnd.nextInt(2);
+            IActivation[] hidden = new IActivation[depth];
+            Arrays.fill(hidden, more.get(k));
+            shapes.add(mlp(seed, 3 + rnd.nextInt(5), widths(rnd, depth), hidden, output, false, -1, 16));
         }
         for (int k = 0; k < 3; k++) {
             Random rnd = new Random(++seed);
