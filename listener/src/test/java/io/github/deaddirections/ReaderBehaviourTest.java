@@ -94,7 +94,7 @@ class ReaderBehaviourTest {
         assertEquals(d.get("radii").size(), d.get("fisher").size());
         assertEquals(d.get("radii").size(), d.get("kl").size());
         assertEquals(List.of("learningCoefficient", "multiplicity", "singularFluctuation", "regularDimension", "gaugeDimension",
-                "genuineStructures", "unresolvedDirections", "uncoveredLayers", "skippedDetectors", "exact"), names(root.get("global")));
+                "genuineStructures", "unresolvedDirections", "uncoveredLayers", "skippedDetectors", "exact", "structuresRead", "structuresClaimedByLaw"), names(root.get("global")));
         assertEquals(List.of("totalMillis", "forwardPasses"), names(root.get("timing")));
         assertEquals(8.5, root.get("global").get("learningCoefficient").asDouble(), 1e-9);
     }

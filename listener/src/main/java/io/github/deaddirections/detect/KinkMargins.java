@@ -20,12 +20,15 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * How far the parameters may move before some probe sample crosses a kink of a piecewise-linear
- * activation. A network of such units is locally linear between kinks, so it has flat directions
- * that hold only until a sample crosses (the units active on exactly the same samples, a unit
- * linear on the whole probe, an inactive unit): tests that move the base point to tell gauges from
- * singularities ({@code GaugeTest}, the flat-locus test) must stay below this distance, or they
- * measure another linear region.
+ * How far the parameters may move before some probe sample crosses a branch point of its
+ * activation: a kink (ReLU, hard tanh, ...) or a point where the activation changes its analytic
+ * form (ELU and SELU are linear above 0, softsign and the rational tanh a Moebius map on each
+ * side). Between branch points such a unit is linear, or projective, on the probe, so the network
+ * has flat directions that hold only until a sample crosses (units active on exactly the same
+ * samples, a unit linear on the whole probe, an inactive unit, a softsign unit of one sign, whose
+ * z -> a z + 1 - a commutes with an affine map of its output): tests that move the base point to
+ * tell gauges from singularities ({@code GaugeTest}, the flat-locus test) must stay below this
+ * distance, or they measure another region.
  *
  * <p>First order, per dense layer: a move of norm d changes z_j(x) by at most
  * {@code d |(x, 1)|}; with m the smallest distance of any z_j(x) to a kink of its activation,
@@ -83,8 +86,13 @@ public final class KinkMargins {
         return limit;
     }
 
-    /** Where the activation has a kink (or a jump), when it is piecewise linear. */
+    /** Where the activation has a kink, a jump or a change of analytic form, when it has any. */
     static Optional<double[]> kinks(IActivation a) {
+        if (a instanceof org.nd4j.linalg.activations.impl.ActivationELU || a instanceof org.nd4j.linalg.activations.impl.ActivationSELU
+                || a instanceof org.nd4j.linalg.activations.impl.ActivationSoftSign
+                || a instanceof org.nd4j.linalg.activations.impl.ActivationRationalTanh) {
+            return Optional.of(new double[]{0.0});
+        }
         if (a instanceof ActivationReLU r) {
             List<Double> k = new ArrayList<>();
             k.add(r.getThreshold() == null ? 0.0 : r.getThreshold());
