@@ -99,6 +99,27 @@ public interface BlockLaw {
         return new Crossing(new int[]{outgoing, incoming}, new int[]{1, p}, p + 1);
     }
 
+    /**
+     * Node death into a consumer whose bias absorbs the unit's constant output. With u = w x the
+     * unit's input, the consumer's pre-activation moves by {@code a phi(b) + dc + a (phi(b + u) - phi(b))};
+     * the first two are one regular coordinate (the consumer bias, counted in the rank), so
+     * {@code K ~ |a|^2 g(b, w)} with {@code g = E (phi(b + u) - phi(b))^2}. For phi(z) - phi(b0) ~ z^p,
+     * g has the monomials {@code |w|^(2j) b^(2(p-j))}, j = 1..p: the unit's bias is not a coordinate of
+     * its own (at w = 0 it moves only the absorbed constant). The Newton polyhedron {x >= 2, x + y >= 2p}
+     * against the measure weights (d_in, 1) gives {@code lambda_g = min(d_in/2, (d_in+1)/(2p))}, and a
+     * product of independent groups takes the smaller pole:
+     * {@code lambda_B = min(n_out/2, d_in/2, (d_in+1)/(2p))}, m_B the number of terms attaining it.
+     * For p = 1 that is {@code min(n_out, d_in)/2}: one less than {@link #nodeDeath} on the incoming side,
+     * which holds only when nothing absorbs phi(b) (no consumer bias). The diagonal still shows p + 1.
+     *
+     * @param incoming the incoming component's dimension d_in + 1 (weights and bias, after gauges)
+     */
+    static Crossing nodeDeathAbsorbed(int outgoing, int incoming, int p) {
+        int weights = incoming - 1;
+        return p == 1 ? new Crossing(new int[]{outgoing, weights}, new int[]{1, 1}, 2)
+                : new Crossing(new int[]{outgoing, weights, incoming}, new int[]{1, 1, p}, p + 1);
+    }
+
     /** Width-one chain {@code (w_1 ... w_L)^2} at 0: lambda = 1/2, m = L; the diagonal shows order L. */
     record Chain(int length) implements BlockLaw {
         @Override

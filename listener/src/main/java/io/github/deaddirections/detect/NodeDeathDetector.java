@@ -29,7 +29,9 @@ import java.util.OptionalInt;
  * the first non-vanishing term of phi(b0 + h) - phi(b0) ({@link ActivationTaylor}, measured on the
  * activation itself): a crossing of an order-1 component of dimension n_out and an order-p
  * component of dimension d_in + 1,
- * {@code lambda_B = min(n_out/2, (d_in+1)/(2p))}, with diagonal order p + 1. The dimensions are
+ * {@code lambda_B = min(n_out/2, (d_in+1)/(2p))}, with diagonal order p + 1, when nothing absorbs
+ * phi(b); when the consumer's bias does, the unit's bias only moves the absorbed constant and
+ * {@code lambda_B = min(n_out/2, d_in/2, (d_in+1)/(2p))} ({@link BlockLaw#nodeDeathAbsorbed}). The dimensions are
  * counted after the gauges that own directions of their own (the classifier projects them off):
  * into a softmax layer the uniform outgoing vector is the logit shift, so n_out counts one less.
  *
@@ -78,18 +80,20 @@ public final class NodeDeathDetector implements Detector {
                     continue;
                 }
                 double c = shape.value();
-                Optional<int[]> absorbing = c == 0.0 ? Optional.of(new int[0]) : absorbingBiases(snapshot, layer, unit);
-                if (absorbing.isEmpty()) {
+                Optional<int[]> absorbing = absorbingBiases(snapshot, layer, unit);
+                if (c != 0.0 && absorbing.isEmpty()) {
                     continue;
                 }
-                out.add(candidate(p, layer, unit, c, absorbing.get(), order.getAsInt(), phi.get()));
+                out.add(candidate(p, layer, unit, c, absorbing, order.getAsInt(), phi.get()));
             }
         }
         return out;
     }
 
-    private static BlockCandidate candidate(int p, LayerInfo layer, Unit unit, double c, int[] absorbing, int order,
-                                            IActivation phi) {
+    private static BlockCandidate candidate(int p, LayerInfo layer, Unit unit, double c, Optional<int[]> absorbingBiases,
+                                            int order, IActivation phi) {
+        int[] absorbing = absorbingBiases.orElse(new int[0]);
+        boolean absorbed = absorbingBiases.isPresent();
         int[] outgoing = unit.outgoing();
         List<Direction> outgoingSpan = new ArrayList<>();
         for (int k = 0; k < outgoing.length; k++) {
@@ -102,11 +106,12 @@ public final class NodeDeathDetector implements Detector {
         }
         String kind = Layers.isConvolution(layer) ? "channel" : "unit";
         String family = MECHANISM + ":" + layer.name() + ":" + phi + ":p" + order + ":in" + unit.incoming().length
-                + ":out" + outgoing.length + (c == 0.0 ? "" : ":absorbed");
+                + ":out" + outgoing.length + (absorbed ? ":absorbed" : "");
         return BlockCandidate.ofComponents(MECHANISM + ":" + layer.name() + ":" + kind + unit.index(), MECHANISM,
                 List.of(layer.name(), unit.consumer().name()),
                 List.of(new BlockComponent("outgoing", outgoingSpan), new BlockComponent("incoming", incomingSpan)),
-                dims -> BlockLaw.nodeDeath(dims[0], dims[1], order), family);
+                dims -> absorbed ? BlockLaw.nodeDeathAbsorbed(dims[0], dims[1], order)
+                        : BlockLaw.nodeDeath(dims[0], dims[1], order), family);
     }
 
     /**

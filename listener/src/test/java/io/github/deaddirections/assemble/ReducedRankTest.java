@@ -57,6 +57,20 @@ class ReducedRankTest {
         assertEquals(1.0, cube.learningCoefficient(), 1e-12);
         assertEquals(2, cube.multiplicity());
         assertEquals(4, cube.order());
+        // Into a consumer whose bias absorbs phi(b): min(n_out/2, d_in/2, (d_in+1)/(2p)).
+        BlockLaw absorbed = BlockLaw.nodeDeathAbsorbed(3, 3, 1);   // min(3/2, 2/2) = 1, the bias is no coordinate
+        assertEquals(1.0, absorbed.learningCoefficient(), 1e-12);
+        assertEquals(1, absorbed.multiplicity());
+        assertEquals(2, absorbed.order());
+        assertEquals(2, BlockLaw.nodeDeathAbsorbed(2, 3, 1).multiplicity());   // n_out = d_in = 2: tied
+        BlockLaw cubeAbsorbed = BlockLaw.nodeDeathAbsorbed(2, 6, 3);          // min(1, 5/2, 6/6) = 1, tied
+        assertEquals(1.0, cubeAbsorbed.learningCoefficient(), 1e-12);
+        assertEquals(2, cubeAbsorbed.multiplicity());
+        assertEquals(4, cubeAbsorbed.order());
+        // p = 2, d_in = 1: the polyhedron's vertex (2, 2) lies on two facets, m = 2.
+        BlockLaw vertex = BlockLaw.nodeDeathAbsorbed(5, 2, 2);
+        assertEquals(0.5, vertex.learningCoefficient(), 1e-12);
+        assertEquals(2, vertex.multiplicity());
         // Width-one chain of 3: lambda = 1/2, m = 3.
         BlockLaw chain = new BlockLaw.Chain(3);
         assertEquals(0.5, chain.learningCoefficient(), 1e-12);

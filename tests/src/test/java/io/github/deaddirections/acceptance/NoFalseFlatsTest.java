@@ -38,10 +38,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *   <li>each dead unit is a node death, GENUINE_SINGULARITY of order p + 1 (p = 3 for the cube, 1
  *       otherwise), never FLAT_GAUGE, whatever phi(0) (sigmoid, softplus: the consumer's bias
  *       absorbs phi(0) times the outgoing weights);</li>
- *   <li>lambda_B = min(n_out / 2, (d_in + 1) / (2p)), n_out counted after the gauges (into a softmax
- *       layer the logit shift owns one) and after the block before it (the weight from the first
- *       dead unit to the second belongs to the first): unit A: min(5/2, 3/(2p)); unit B: min(2/2,
- *       8/(2p));</li>
+ *   <li>lambda_B = min(n_out / 2, d_in / 2, (d_in + 1) / (2p)): every consumer has a bias, which
+ *       absorbs phi(b) a, so the unit's own bias is no coordinate of the crossing (at p = 1 the
+ *       law is min(n_out, d_in) / 2; checked by volume scaling in the oracle tests); n_out counted
+ *       after the gauges (into a softmax layer the logit shift owns one) and d_in after the block
+ *       before it (the weight from the first dead unit to the second belongs to the first):
+ *       unit A: min(5/2, 2/2, 3/(2p)) (4 inputs for the cube); unit B: min(2/2, 7/2, 8/(2p));</li>
  *   <li>the gauges: softmax's logit shift (5 + 1 directions), the cube's rescaling
  *       (w, b, a) -> (alpha w, alpha b, a / alpha^3), one orbit per live unit (7 + 4);</li>
  *   <li>rank = P - (A's 5 + 3) - (B's 2 + 8) - gauges, lambda = rank / 2 + sum lambda_B.</li>
@@ -83,8 +85,8 @@ class NoFalseFlatsTest {
 
             int params = (inputs * H1 + H1) + (H1 * H2 + H2) + (H2 * classes + classes);
             int outB = softmax ? classes - 1 : classes;
-            double lambdaA = Math.min(H2 / 2.0, (inputs + 1) / (2.0 * p));
-            double lambdaB = Math.min(outB / 2.0, H1 / (2.0 * p));
+            double lambdaA = Math.min(Math.min(H2 / 2.0, inputs / 2.0), (inputs + 1) / (2.0 * p));
+            double lambdaB = Math.min(Math.min(outB / 2.0, (H1 - 1) / 2.0), H1 / (2.0 * p));
             int dimA = H2 + inputs + 1;
             int dimB = outB + H1;
             int gauge = (softmax ? H2 + 1 : 0) + (activation == Activation.CUBE ? (H1 - 1) + (H2 - 1) : 0);
