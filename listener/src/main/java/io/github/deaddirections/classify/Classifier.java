@@ -49,6 +49,8 @@ import java.util.Set;
 public final class Classifier {
 
     private static final Logger LOG = LoggerFactory.getLogger(Classifier.class);
+    /** A generic gauge test this cheap (a second or two on a small model) is never skipped for cost. */
+    private static final long MIN_GAUGE_TEST_BUDGET = 2_000;
 
     private final Snapshot snapshot;
     private final ReadConfig config;
@@ -542,13 +544,23 @@ public final class Classifier {
         int dimension = config.gaugeCrossCheck() ? spectrum.nullDimension() : rest.size();
         long passes = GaugeTest.passes(dimension, support.length, config);
         LOG.debug("generic gauge test: {} directions on {} parameters, {} forward passes", dimension, support.length, passes);
-        if (passes > config.gaugeTestMaxPasses()) {
+        // The cross-check is asked for by name and runs whatever it costs; the read's own test is bounded.
+        long budget = config.gaugeCrossCheck() ? Long.MAX_VALUE : gaugeTestBudget();
+        if (passes > budget) {
             notes.add("generic-gauge test: " + dimension + " unexplained null directions on " + support.length
-                    + " parameters would take " + passes + " forward passes, above gaugeTestMaxPasses = "
-                    + config.gaugeTestMaxPasses() + " (they were read one by one instead)");
+                    + " parameters would take " + passes + " forward passes, above its budget of " + budget
+                    + " (gaugeTestMaxPasses = " + config.gaugeTestMaxPasses() + ", gaugeTestFisherMultiple = "
+                    + config.gaugeTestFisherMultiple() + "; they were read one by one instead)");
             return null;
         }
         return new GaugeTest(fisher, config, snapshot.parametersView(), coordinateScale, dimension, testMove(), support);
+    }
+
+    /** The generic gauge test's pass budget: a multiple of the exact Fisher's cost, at least 2,000, at most the cap. */
+    private long gaugeTestBudget() {
+        long fisherPasses = 4L * snapshot.parameterCount() + 1;
+        long relative = Math.max(MIN_GAUGE_TEST_BUDGET, (long) (config.gaugeTestFisherMultiple() * fisherPasses));
+        return Math.min(config.gaugeTestMaxPasses(), relative);
     }
 
     // ---------------------------------------------------------------- reads

@@ -165,6 +165,7 @@ public final class ListenerConfigYaml {
         intSetting(m, "maxReadsPerStructure", ReadConfig.Builder::maxReadsPerStructure);
         intSetting(m, "maxReadsPerKind", ReadConfig.Builder::maxReadsPerKind);
         intSetting(m, "gaugeTestMaxPasses", ReadConfig.Builder::gaugeTestMaxPasses);
+        doubleSetting(m, "gaugeTestFisherMultiple", ReadConfig.Builder::gaugeTestFisherMultiple);
         doubleSetting(m, "noiseFloor", ReadConfig.Builder::noiseFloor);
         intSetting(m, "parallelism", ReadConfig.Builder::parallelism);
         doubleSetting(m, "cpuShare", ReadConfig.Builder::cpuShare);

@@ -38,6 +38,7 @@ public final class ReadConfig {
     private final int maxReadsPerStructure;
     private final int maxReadsPerKind;
     private final int gaugeTestMaxPasses;
+    private final double gaugeTestFisherMultiple;
     private final double noiseFloor;
     private final int parallelism;
     private final boolean gaugeCrossCheck;
@@ -74,6 +75,7 @@ public final class ReadConfig {
         this.maxReadsPerStructure = b.maxReadsPerStructure;
         this.maxReadsPerKind = b.maxReadsPerKind;
         this.gaugeTestMaxPasses = b.gaugeTestMaxPasses;
+        this.gaugeTestFisherMultiple = b.gaugeTestFisherMultiple;
         this.noiseFloor = b.noiseFloor;
         this.parallelism = b.parallelism;
         this.gaugeCrossCheck = b.gaugeCrossCheck;
@@ -120,6 +122,7 @@ public final class ReadConfig {
         b.maxReadsPerStructure = maxReadsPerStructure;
         b.maxReadsPerKind = maxReadsPerKind;
         b.gaugeTestMaxPasses = gaugeTestMaxPasses;
+        b.gaugeTestFisherMultiple = gaugeTestFisherMultiple;
         b.noiseFloor = noiseFloor;
         b.parallelism = parallelism;
         b.gaugeCrossCheck = gaugeCrossCheck;
@@ -190,6 +193,12 @@ public final class ReadConfig {
     public int maxReadsPerKind() { return maxReadsPerKind; }
     /** The most forward passes the generic gauge test may take; above it the test is left out with a note [ours]. */
     public int gaugeTestMaxPasses() { return gaugeTestMaxPasses; }
+    /**
+     * The generic gauge test may also cost at most this many exact Fishers' passes (4P + 1 each; never
+     * less than 2,000 passes): on a trained model its Jacobians at every test point must not dominate
+     * the read; above it the test is left out with a note [ours].
+     */
+    public double gaugeTestFisherMultiple() { return gaugeTestFisherMultiple; }
     /** Relative eigenvalue level of the stencil Jacobian's rounding noise; the null/live gap is never cut below it. */
     public double noiseFloor() { return noiseFloor; }
     /** Directions read at once, each on its own copy of the network (1 reads on the calling thread). */
@@ -244,6 +253,7 @@ public final class ReadConfig {
         private int maxReadsPerStructure = 2;
         private int maxReadsPerKind = 4;
         private int gaugeTestMaxPasses = 200_000;
+        private double gaugeTestFisherMultiple = 2.0;
         private double noiseFloor = 1e-18;
         private int parallelism = 1;
         private boolean gaugeCrossCheck = false;
@@ -279,6 +289,7 @@ public final class ReadConfig {
         public Builder maxReadsPerStructure(int v) { this.maxReadsPerStructure = v; return this; }
         public Builder maxReadsPerKind(int v) { this.maxReadsPerKind = v; return this; }
         public Builder gaugeTestMaxPasses(int v) { this.gaugeTestMaxPasses = v; return this; }
+        public Builder gaugeTestFisherMultiple(double v) { this.gaugeTestFisherMultiple = v; return this; }
         public Builder noiseFloor(double v) { this.noiseFloor = v; return this; }
         public Builder parallelism(int v) { this.parallelism = v; return this; }
         public Builder gaugeCrossCheck(boolean v) { this.gaugeCrossCheck = v; return this; }
@@ -322,6 +333,7 @@ public final class ReadConfig {
             atLeast("maxReadsPerStructure", maxReadsPerStructure, 1);
             atLeast("maxReadsPerKind", maxReadsPerKind, 1);
             atLeast("gaugeTestMaxPasses", gaugeTestMaxPasses, 0);
+            positive("gaugeTestFisherMultiple", gaugeTestFisherMultiple);
             open01("noiseFloor", noiseFloor);
             atLeast("parallelism", parallelism, 1);
             if (!(cpuShare > 0 && cpuShare <= 1)) {
@@ -374,7 +386,7 @@ public final class ReadConfig {
                 + ", outputNullMaxWidth=" + outputNullMaxWidth + ", gaussianFallback=" + gaussianFallback
                 + ", gaussianVariance=" + gaussianVariance + ", seed=" + seed
                 + ", maxReadsPerStructure=" + maxReadsPerStructure + ", maxReadsPerKind=" + maxReadsPerKind
-                + ", gaugeTestMaxPasses=" + gaugeTestMaxPasses + ", noiseFloor=" + noiseFloor + ", parallelism=" + parallelism
+                + ", gaugeTestMaxPasses=" + gaugeTestMaxPasses + ", gaugeTestFisherMultiple=" + gaugeTestFisherMultiple + ", noiseFloor=" + noiseFloor + ", parallelism=" + parallelism
                 + ", gaugeCrossCheck=" + gaugeCrossCheck + ", readComponents=" + readComponents + ", cpuShare=" + cpuShare + "}";
     }
 }
