@@ -230,7 +230,7 @@ final class IncrementalPass {
                 continue; // nothing reaches this layer yet
             }
             long layerCost = denseInput != null ? (long) samples * in * out
-                    : (long) samples * ((long) movedCount * in + (long) changedInputs.length * out);
+                    : (long) samples * (movedCost(l, move, changedInputs.length, in) + (long) changedInputs.length * out);
             cost += layerCost;
             if (cost > budget) {
                 return null;
@@ -277,6 +277,25 @@ final class IncrementalPass {
     }
 
     /**
+     * Multiply-adds per sample of the moved units' columns, as {@link #movedColumn} computes them: a
+     * unit updated from the cached z costs its moved rows plus the changed inputs, a recomputed one
+     * its fan-in (a dead unit's outgoing row moves every unit of the next layer by one row each).
+     */
+    private long movedCost(int l, LayerMove move, int changedInputs, int in) {
+        long cost = 0;
+        for (int m = 0; m < move.count(); m++) {
+            int updated = move.rows()[m].length + changedInputs;
+            cost += updatesFromCache(l, updated, in) ? updated : in;
+        }
+        return cost;
+    }
+
+    /** Whether a moved unit's column is updated from the cached z (few rows moved) rather than recomputed. */
+    private boolean updatesFromCache(int l, int updatedRows, int in) {
+        return pre[l] != null && 2L * updatedRows < in;
+    }
+
+    /**
      * z'[:, o] of moved unit {@code move.units()[m]}: recomputed as {@code x' W'[:, o] + b'[o]}
      * when most of its incoming weights moved (a rescaling orbit's unit), else from the cached z as
      * <pre>
@@ -289,7 +308,7 @@ final class IncrementalPass {
                                  LayerMove move, int m) {
         int o = move.units()[m];
         int[] rows = move.rows()[m];
-        if (pre[l] == null || 2L * (rows.length + changed.length) >= s.in()) {
+        if (!updatesFromCache(l, rows.length + changed.length, s.in())) {
             return column(s, theta, inputs[l], changed, changedValues, o);
         }
         int out = s.out();
