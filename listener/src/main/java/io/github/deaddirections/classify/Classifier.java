@@ -168,16 +168,19 @@ public final class Classifier {
             kinds.computeIfAbsent(plan.candidate().kind(), k -> new ArrayList<>()).add(plan);
         }
         Map<BlockPlan, List<DirectionRead>> reads = new IdentityHashMap<>();
+        // The components' reads are evidence of the kind (flat alone, ordered together): one block per kind shows them.
+        Set<BlockPlan> evidence = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        kinds.values().forEach(k -> evidence.add(k.get(0)));
         List<BlockPlan> first = new ArrayList<>();
         kinds.values().forEach(k -> first.addAll(k.subList(0, Math.min(k.size(), config.maxReadsPerKind()))));
-        read(first, reads);
+        read(first, evidence, reads);
         List<BlockPlan> rest = new ArrayList<>();
         for (List<BlockPlan> kind : kinds.values()) {
             if (kind.size() > config.maxReadsPerKind() && !agree(kind.subList(0, config.maxReadsPerKind()), reads)) {
                 rest.addAll(kind.subList(config.maxReadsPerKind(), kind.size()));
             }
         }
-        read(rest, reads);
+        read(rest, evidence, reads);
         for (BlockPlan plan : plans) {
             List<DirectionRead> done = reads.get(plan);
             if (done != null) {
@@ -189,19 +192,22 @@ public final class Classifier {
         }
     }
 
-    /** Reads the characteristic direction (and the components, when configured) of each plan, all in one batch. */
-    private void read(List<BlockPlan> plans, Map<BlockPlan, List<DirectionRead>> reads) {
+    /**
+     * Reads the characteristic direction of each plan, and the components of the kind's evidence
+     * plan when configured, all in one batch.
+     */
+    private void read(List<BlockPlan> plans, Set<BlockPlan> evidence, Map<BlockPlan, List<DirectionRead>> reads) {
         List<ReadPool.Task> tasks = new ArrayList<>();
         for (BlockPlan plan : plans) {
             tasks.add(straight(plan.characteristic()));
-            if (config.readComponents()) {
+            if (config.readComponents() && evidence.contains(plan)) {
                 plan.componentDirections().forEach(c -> tasks.add(straight(c)));
             }
         }
         List<DirectionRead> done = pool.readAll(tasks);
         int at = 0;
         for (BlockPlan plan : plans) {
-            int n = 1 + (config.readComponents() ? plan.componentDirections().size() : 0);
+            int n = 1 + (config.readComponents() && evidence.contains(plan) ? plan.componentDirections().size() : 0);
             reads.put(plan, done.subList(at, at + n));
             at += n;
         }

@@ -211,7 +211,8 @@ public final class ReadConfig {
     public boolean gaugeCrossCheck() { return gaugeCrossCheck; }
     /**
      * Whether a genuine block's flat components (e.g. node death's outgoing-only and incoming-only
-     * moves) are read too, as evidence of the block's anatomy in the report. The block's class,
+     * moves) are read too, as evidence of the block's anatomy in the report, on the first block of
+     * each kind (layer, mechanism, activation, fan-in, fan-out: the others have the same anatomy). The block's class,
      * order and lambda come from its characteristic direction alone, so turning this off cuts the
      * read's cost without changing its numbers.
      */
