@@ -44,34 +44,103 @@ public final class ExpectedFisher {
      * @param scale the parameter scale of each coordinate (steps are relative to it)
      */
     public double[][] eigen(double[] theta, double[] scale, double[] eigenvaluesOut) {
-        DMatrixRMaj g = whitenedJacobian(theta, scale);
+        DMatrixRMaj full = whitenedJacobian(theta, scale);
         int p = theta.length;
-        SingularValueDecomposition_F64<DMatrixRMaj> svd =
-                DecompositionFactory_DDRM.svd(g.numRows, g.numCols, false, true, false);
-        if (!svd.decompose(g)) {
-            throw new IllegalStateException("the SVD of the Fisher's Jacobian did not converge");
-        }
-        DMatrixRMaj w = svd.getW(null);
-        DMatrixRMaj v = svd.getV(null, true);
-        SingularOps_DDRM.descendingOrder(null, false, w, v, true);
+        // A column the outputs do not see at all (a parameter of a silenced layer) is an exact null
+        // axis: it is set aside, so the SVD sees only the columns that move something.
+        int[] live = java.util.stream.IntStream.range(0, p).filter(j -> !zeroColumn(full, j)).toArray();
+        DMatrixRMaj g = live.length == p ? full : columns(full, live);
+        int q = live.length;
         double[][] vectors = new double[p][];
-        for (int i = 0; i < p; i++) {
-            double s = i < Math.min(w.numRows, w.numCols) ? w.get(i, i) : 0.0;
-            eigenvaluesOut[i] = s * s;
-            vectors[i] = new double[p];
-            System.arraycopy(v.data, i * p, vectors[i], 0, p);
+        int at = 0;
+        if (q > 0) {
+            SingularValueDecomposition_F64<DMatrixRMaj> svd = svd(g, true);
+            DMatrixRMaj w = svd.getW(null);
+            DMatrixRMaj v = svd.getV(null, true);
+            SingularOps_DDRM.descendingOrder(null, false, w, v, true);
+            for (int i = 0; i < q; i++, at++) {
+                double s = i < Math.min(w.numRows, w.numCols) ? w.get(i, i) : 0.0;
+                eigenvaluesOut[at] = s * s;
+                vectors[at] = new double[p];
+                for (int k = 0; k < q; k++) {
+                    vectors[at][live[k]] = v.get(i, k);
+                }
+            }
+        }
+        boolean[] isLive = new boolean[p];
+        for (int j : live) {
+            isLive[j] = true;
+        }
+        for (int j = 0; j < p; j++) {
+            if (!isLive[j]) {
+                eigenvaluesOut[at] = 0.0;
+                vectors[at] = new double[p];
+                vectors[at++][j] = 1.0;
+            }
         }
         return vectors;
+    }
+
+    private static boolean zeroColumn(DMatrixRMaj g, int j) {
+        for (int r = 0; r < g.numRows; r++) {
+            if (g.get(r, j) != 0.0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static DMatrixRMaj columns(DMatrixRMaj g, int[] keep) {
+        DMatrixRMaj out = new DMatrixRMaj(g.numRows, keep.length);
+        for (int r = 0; r < g.numRows; r++) {
+            for (int k = 0; k < keep.length; k++) {
+                out.set(r, k, g.get(r, keep[k]));
+            }
+        }
+        return out;
+    }
+
+    /** The largest Jacobian the SVD keeps a copy of, to retry through its QR factor. */
+    private static final long MAX_RETRY_COPY_BYTES = 256L << 20;
+
+    /**
+     * The SVD of the whitened Jacobian. EJML's bidiagonal iteration can stall on a tall Jacobian
+     * with many exactly zero columns (a network whose dead units silence whole layers); the R of
+     * its QR factorisation has the same singular values and right singular vectors (G = QR with
+     * orthonormal Q), so the read retries on R before it gives up.
+     */
+    private static SingularValueDecomposition_F64<DMatrixRMaj> svd(DMatrixRMaj g, boolean vectors) {
+        for (int i = 0; i < g.data.length; i++) {
+            if (!Double.isFinite(g.data[i])) {
+                throw new IllegalStateException("the Fisher's Jacobian is not finite in the column of parameter "
+                        + (i % g.numCols) + ": the network's output is not finite near theta");
+            }
+        }
+        SingularValueDecomposition_F64<DMatrixRMaj> svd =
+                DecompositionFactory_DDRM.svd(g.numRows, g.numCols, false, vectors, !vectors);
+        // The Jacobian can be hundreds of MB: keep a copy for the retry only when the SVD overwrites its input.
+        DMatrixRMaj kept = svd.inputModified() && (long) g.data.length * 8 <= MAX_RETRY_COPY_BYTES ? g.copy() : g;
+        if (svd.decompose(g)) {
+            return svd;
+        }
+        org.ejml.interfaces.decomposition.QRDecomposition<DMatrixRMaj> qr =
+                DecompositionFactory_DDRM.qr(kept.numRows, kept.numCols);
+        boolean intact = kept != g || !svd.inputModified();
+        if (intact && qr.decompose(kept)) {
+            DMatrixRMaj r = qr.getR(null, true);
+            svd = DecompositionFactory_DDRM.svd(r.numRows, r.numCols, false, vectors, !vectors);
+            if (svd.decompose(r)) {
+                return svd;
+            }
+        }
+        throw new IllegalStateException("the SVD of the Fisher's Jacobian (" + g.numRows + " x " + g.numCols
+                + ") did not converge, directly or through its QR factor");
     }
 
     /** Largest eigenvalue of F at theta (the Fisher scale). */
     public double largestEigenvalue(double[] theta, double[] scale) {
         DMatrixRMaj g = whitenedJacobian(theta, scale);
-        SingularValueDecomposition_F64<DMatrixRMaj> svd =
-                DecompositionFactory_DDRM.svd(g.numRows, g.numCols, false, false, true);
-        if (!svd.decompose(g)) {
-            throw new IllegalStateException("the SVD of the Fisher's Jacobian did not converge");
-        }
+        SingularValueDecomposition_F64<DMatrixRMaj> svd = svd(g, false);
         double max = 0;
         for (double s : svd.getSingularValues()) {
             max = Math.max(max, s);

@@ -61,7 +61,8 @@ class PlantedFamiliesBenchmark {
     private static final int IMAGE = 28;
     private static final int EPOCH_SAMPLES = Integer.getInteger("bench.epochSamples", 50_000);
     private static final int[] WIDTHS = {20, 80, 300, 990};
-    private static final int[][] CNN = {{1, 8}, {4, 24}, {8, 128}, {32, 300}};
+    // At least two channels: the smallest CNN must keep a live channel when one is killed.
+    private static final int[][] CNN = {{2, 8}, {4, 24}, {8, 128}, {32, 300}};
 
     private record Row(String model, long p, double readMs, double epochMs, long passes, double lambda, int planted,
                        int found) {
@@ -180,15 +181,33 @@ class PlantedFamiliesBenchmark {
         return ids;
     }
 
+    /** Sets to 0 every entry of a 4-d array whose index along {@code axis} is {@code j}. */
+    private static void zeroSlice(INDArray a, int axis, int j) {
+        long[] shape = a.shape();
+        for (long i0 = 0; i0 < shape[0]; i0++) {
+            for (long i1 = 0; i1 < shape[1]; i1++) {
+                if ((axis == 0 ? i0 : i1) != j) {
+                    continue;
+                }
+                for (long i2 = 0; i2 < shape[2]; i2++) {
+                    for (long i3 = 0; i3 < shape[3]; i3++) {
+                        a.putScalar(new long[]{i0, i1, i2, i3}, 0.0);
+                    }
+                }
+            }
+        }
+    }
+
     private static void kill(org.deeplearning4j.nn.api.Layer layer, org.deeplearning4j.nn.api.Layer consumer, int j,
                              boolean conv) {
         INDArray w = layer.getParam("W");
         INDArray wNext = consumer.getParam("W");
         layer.getParam("b").putScalar(j, 0);
         if (conv) {
-            w.get(NDArrayIndex.point(j), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all()).assign(0);
+            // Entry by entry: a point-indexed view of a 4-d parameter view has no buffer in ND4J 1.0.0-M2.1.
+            zeroSlice(w, 0, j);
             if (wNext.rank() == 4) {
-                wNext.get(NDArrayIndex.all(), NDArrayIndex.point(j), NDArrayIndex.all(), NDArrayIndex.all()).assign(0);
+                zeroSlice(wNext, 1, j);
             } else {
                 // A dense head after flattening NCHW: channel j's rows are j*hw ... (j+1)*hw - 1.
                 long hw = wNext.size(0) / w.size(0);
