@@ -17,7 +17,7 @@ import java.util.Random;
  * <p><b>Gauge dimension</b> (METHOD 3, generic gauge test): the dimension of the part of the null
  * space N0 = null F(theta) that stays null at generic nearby points. "Nearby generic point" here means
  * {@code theta_i = theta + delta_i}, {@code delta_i = eps * rms(theta) * sqrt(n0) * r_i} with r_i a
- * random unit vector <i>in N0</i> (eps = 0.05): every null coordinate moves by about 5% of the
+ * random unit vector <i>in N0</i> (eps = 0.02): every null coordinate moves by about 2% of the
  * typical parameter, and nothing live moves. Why along N0:
  * <ul>
  *   <li>a symmetry (ReLU / LeakyReLU / cube rescaling, the softmax logit shift) acts at every point,
@@ -38,17 +38,19 @@ import java.util.Random;
  * So the gauge space is the intersection of N0 with the exact null spaces at 4 such points, a
  * direction counting as "in" a null space within a principal angle of 0.25 rad (the O(eps) tilt of a
  * curved orbit) and recomputed with 0.6 rad; when the two disagree the network is ambiguous. Exact
- * null at a moved point: singular value below 1e-11 of the largest; a value between 1e-11 and 1e-8
- * there makes the network ambiguous too (a genuine order-k block shows eps^(k-1) there, order <= 5
- * stays above 1e-7).
+ * null at a moved point: below the cut of the same gap rule as at theta ({@link RankCut}); when that
+ * cut is not clean there (gap under 3 decades, or the null side above 1e-12 of the largest) the
+ * network is ambiguous. A genuine order-k block shows about eps^(k-1) times its scale at a moved
+ * point, far above the float floor (1e-16).
  */
 final class Oracle {
 
-    static final double EPS = 0.05;
+    static final double EPS = 0.02;
     static final int POINTS = 4;
     static final double TILT = 0.25;
     static final double TILT_LOOSE = 0.6;
-    static final double MOVED_AMBIGUOUS = 1e-8;
+    static final double MOVED_NULL_CEILING = 1e-12;
+    static final double MOVED_GAP = 3;
 
     /**
      * @param rank          Fisher rank at theta
@@ -113,14 +115,12 @@ final class Oracle {
                     moved[r] += size * d;
                 }
                 Spectrum s = Spectrum.of(WhitenedJacobian.of(mlp, moved, x));
-                int live = 0;
-                while (live < params && s.relative(live) > RankCut.NULL_CEILING) {
-                    if (s.relative(live) <= MOVED_AMBIGUOUS && ambiguous == null) {
-                        ambiguous = String.format(java.util.Locale.ROOT, "a singular value %.2e at moved point %d, between the float floor and a genuine block",
-                                s.relative(live), point);
-                    }
-                    live++;
+                RankCut at = RankCut.of(s);
+                if ((at.nullStart() > MOVED_NULL_CEILING || at.gapDecades() < MOVED_GAP) && ambiguous == null) {
+                    ambiguous = String.format(java.util.Locale.ROOT, "no clean cut at moved point %d (gap %.1f decades, null start %.1e)",
+                            point, at.gapDecades(), at.nullStart());
                 }
+                int live = at.rank();
                 DMatrixRMaj ni = s.nullBasis(live);
                 strict = within(strict, ni, TILT);
                 loose = within(loose, ni, TILT_LOOSE);
