@@ -35,22 +35,21 @@ import java.util.Random;
  *       is null at theta_i along a direction that depends on delta_i: it rotates by O(1) from point
  *       to point and the intersection drops it.</li>
  * </ul>
- * So the gauge space is the intersection of N0 with the exact null spaces at 4 such points, a
+ * So the gauge space is the intersection of N0 with the exact null spaces at 6 such points, a
  * direction counting as "in" a null space within a principal angle of 0.25 rad (the O(eps) tilt of a
  * curved orbit) and recomputed with 0.6 rad; when the two disagree the network is ambiguous. Exact
- * null at a moved point: below the cut of the same gap rule as at theta ({@link RankCut}); when that
- * cut is not clean there (gap under 3 decades, or the null side above 1e-12 of the largest) the
- * network is ambiguous. A genuine order-k block shows about eps^(k-1) times its scale at a moved
- * point, far above the float floor (1e-16).
+ * null at a moved point: singular value below 1e-14 of the largest (the float floor is about 1e-16,
+ * a genuine order-k block shows about eps^(k-1) of its scale there); a value within a factor 10 of
+ * that cut makes the network ambiguous.
  */
 final class Oracle {
 
     static final double EPS = 0.02;
-    static final int POINTS = 4;
+    static final int POINTS = 6;
     static final double TILT = 0.25;
     static final double TILT_LOOSE = 0.6;
-    static final double MOVED_NULL_CEILING = 1e-12;
-    static final double MOVED_GAP = 3;
+    static final double MOVED_NULL = 1e-14;
+    static final double MOVED_BAND = 10;
 
     /**
      * @param rank          Fisher rank at theta
@@ -115,12 +114,19 @@ final class Oracle {
                     moved[r] += size * d;
                 }
                 Spectrum s = Spectrum.of(WhitenedJacobian.of(mlp, moved, x));
-                RankCut at = RankCut.of(s);
-                if ((at.nullStart() > MOVED_NULL_CEILING || at.gapDecades() < MOVED_GAP) && ambiguous == null) {
-                    ambiguous = String.format(java.util.Locale.ROOT, "no clean cut at moved point %d (gap %.1f decades, null start %.1e)",
-                            point, at.gapDecades(), at.nullStart());
+                // Exact nulls at a moved point sit at the float floor; a genuine block of order k shows
+                // about eps^(k-1) of its scale. A value near the cut makes the count uncertain.
+                int live = 0;
+                while (live < params && s.relative(live) >= MOVED_NULL) {
+                    live++;
                 }
-                int live = at.rank();
+                for (int k = 0; k < params; k++) {
+                    double v = s.relative(k);
+                    if (v >= MOVED_NULL / MOVED_BAND && v < MOVED_NULL * MOVED_BAND && ambiguous == null) {
+                        ambiguous = String.format(java.util.Locale.ROOT, "a singular value %.1e at moved point %d, within %.0fx of the cut %.0e",
+                                v, point, MOVED_BAND, MOVED_NULL);
+                    }
+                }
                 DMatrixRMaj ni = s.nullBasis(live);
                 strict = within(strict, ni, TILT);
                 loose = within(loose, ni, TILT_LOOSE);

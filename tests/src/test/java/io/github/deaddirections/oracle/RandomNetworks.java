@@ -359,6 +359,12 @@ final class RandomNetworks {
                 if (b.layer() == a.layer() + 1) {
                     noGauge = "structures in adjacent layers " + a.layer() + " and " + b.layer() + " share weights";
                 }
+                if (a != b && a.layer() == b.layer() && (a.genuine() || a.kind() == Planted.Kind.DEAD || a.kind() == Planted.Kind.DUPLICATE)) {
+                    // A dead unit's first-order feature a phi'(b0) x can merge with another planted unit's
+                    // (a constant unit's live incoming weights, a second dead unit): the pair is a product
+                    // block, not two separate structures.
+                    noGauge = "a " + a.kind() + " unit shares layer " + a.layer() + " with another planted unit";
+                }
                 if (a != b && a.layer() == b.layer() && a.genuine() && b.genuine() && noLambda == null) {
                     noLambda = "two genuine blocks in layer " + a.layer() + " (crossings in one layer do not add)";
                 }

@@ -8,8 +8,8 @@ package io.github.deaddirections.oracle;
  * the random networks sit above 1e-4. The cut is the widest gap in log10 between neighbours whose
  * lower member is below {@link #CANDIDATE} (1e-6 in singular value, 1e-12 in eigenvalue); with no
  * value below it the spectrum is full rank. The cut is <b>clean</b> when the live side ends at or
- * above {@link #LIVE_FLOOR} and the null side starts at or below {@link #NULL_CEILING}: five decades
- * of nothing between them. A spectrum that is not clean is ill-conditioned: the oracle cannot say its
+ * above {@link #LIVE_FLOOR} (1e-8, eigenvalue 1e-16), the null side starts at or below
+ * {@link #NULL_CEILING} (1e-11) and the gap is at least {@link #MIN_GAP} decades. A spectrum that is not clean is ill-conditioned: the oracle cannot say its
  * rank, and the network is counted as such, not compared.
  *
  * @param rank        number of live values
@@ -20,7 +20,8 @@ package io.github.deaddirections.oracle;
 record RankCut(int rank, double gapDecades, double liveEnd, double nullStart) {
 
     static final double CANDIDATE = 1e-6;
-    static final double LIVE_FLOOR = 1e-6;
+    static final double LIVE_FLOOR = 1e-8;
+    static final double MIN_GAP = 4;
     static final double NULL_CEILING = 1e-11;
     static final double FLOOR = 1e-16;
 
@@ -50,6 +51,6 @@ record RankCut(int rank, double gapDecades, double liveEnd, double nullStart) {
     }
 
     boolean clean() {
-        return liveEnd >= LIVE_FLOOR && nullStart <= NULL_CEILING;
+        return liveEnd >= LIVE_FLOOR && nullStart <= NULL_CEILING && gapDecades >= MIN_GAP;
     }
 }
