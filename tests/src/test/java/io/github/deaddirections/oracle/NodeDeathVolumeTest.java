@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * mu = E[a phi], R = E|a phi - mu|^2, so the c-volume of {K < t} is the n-ball of radius
  * sqrt(2t - R); c is regular and adds n/2. Predicted (see {@link NodeDeathLaw}): lambda =
  * [n/2 if c] + lambda_B. The fitted slope of log V - (m-1) log(-log t) on log t is compared with the
- * law, within 0.15, and must be closer to it than to METHOD 5's min(n/2, (d+1)/(2p)) where the two
+ * law, within 0.1 (0.2 on a tie, m = 2), and must be closer to it than to METHOD 5's min(n/2, (d+1)/(2p)) where the two
  * differ.
  */
 class NodeDeathVolumeTest {
@@ -100,7 +100,8 @@ class NodeDeathVolumeTest {
         String what = String.format(java.util.Locale.ROOT, "%s d=%d n=%d bias=%s: fitted %.3f, law %.3f (lambda_B %.2f, m %d), METHOD %.3f",
                 phi, d, n, bias, slope, predicted, lambdaB, m, method);
         System.out.println(what);
-        assertEquals(predicted, slope, 0.15, what);
+        // A tie (m = 2) converges slowly: the (-log t) correction is fitted over two decades of t only.
+        assertEquals(predicted, slope, m == 1 ? 0.1 : 0.2, what);
         if (Math.abs(method - predicted) > 0.2) {
             assertTrue(Math.abs(slope - predicted) < Math.abs(slope - method), what);
         }

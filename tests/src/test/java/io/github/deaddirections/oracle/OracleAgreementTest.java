@@ -129,9 +129,24 @@ class OracleAgreementTest {
         }
     }
 
+    /** One line: activations per layer, output, planted structures. */
+    private static String shape(PlantedNetwork p) {
+        StringBuilder sb = new StringBuilder();
+        for (int l = 0; l + 1 < p.mlp().layers.size(); l++) {
+            sb.append(p.mlp().layers.get(l).activation()).append(p.mlp().layers.get(l).nOut()).append(' ');
+        }
+        sb.append(p.mlp().output).append(p.mlp().outputs());
+        for (Planted s : p.structures()) {
+            sb.append(", ").append(s.kind()).append('@').append(s.layer()).append(s.kind() == Planted.Kind.DEAD ? "(b0=" + s.bias() + ")" : "");
+        }
+        return sb.toString();
+    }
+
     private static void add(Map<String, List<String>> d, String kind, PlantedNetwork p, Oracle.Result o, String what,
                             DeadDirectionReport r) {
-        d.computeIfAbsent(kind, k -> new ArrayList<>()).add("seed " + p.seed() + ": " + what + "\n" + o + "\n" + p.description()
-                + (r == null ? "" : ReportTable.render(r)));
+        d.computeIfAbsent(kind, k -> new ArrayList<>()).add("seed " + p.seed() + ": " + what + "   " + shape(p)
+                + (r == null ? "" : "   read: " + r.structures().stream()
+                .map(s -> s.mechanism() + "/" + s.structureClass() + "/" + s.dimension()).toList())
+                + "\n" + o + "\n" + p.description() + (r == null ? "" : ReportTable.render(r)));
     }
 }
