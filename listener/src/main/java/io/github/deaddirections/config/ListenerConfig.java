@@ -80,7 +80,7 @@ public record ListenerConfig(String model, ReadSchedule schedule, int probeExamp
         private ReadSchedule schedule = ReadSchedule.everyEpochs(5);
         private int probeExamples = 256;
         private BusyPolicy whenBusy = BusyPolicy.SKIP;
-        private Duration shutdownTimeout = Duration.ofSeconds(30);
+        private Duration shutdownTimeout = Duration.ofSeconds(5);
         private Path reportDirectory;
         private int maxLayerTags = 16;
         private int maxOrderTag = 4;

@@ -27,6 +27,10 @@ final class BackgroundReads implements AutoCloseable {
     /** Reads accepted and not yet finished (running plus waiting). */
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Object idle = new Object();
+    private volatile boolean closing;
+
+    /** How long close() waits for an interrupted read to stop before it returns anyway. */
+    static final Duration STOP_GRACE = Duration.ofSeconds(1);
 
     BackgroundReads(BusyPolicy policy, Duration shutdownTimeout) {
         this.policy = policy;
@@ -87,26 +91,35 @@ final class BackgroundReads implements AutoCloseable {
         }
     }
 
-    /** Stops accepting reads; waits up to the shutdown timeout for running ones, then interrupts them. */
+    /**
+     * Stops accepting reads; waits up to the shutdown timeout for the running one, then interrupts
+     * it and waits at most {@link #STOP_GRACE} more for it to stop (a read checks for the interrupt
+     * before every forward pass). The read itself reports that it was cancelled.
+     */
     @Override
     public void close() {
         if (executor == null || executor.isShutdown() && executor.isTerminated()) {
             return;
         }
+        closing = true;
         executor.shutdown();
         try {
             if (!executor.awaitTermination(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warn("dead-directions: a read was still running {} s after close(); cancelling it",
-                        shutdownTimeout.toSeconds());
                 executor.shutdownNow();
-                if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-                    LOG.warn("dead-directions: the cancelled read has not stopped yet; its daemon thread will end with it");
+                if (!executor.awaitTermination(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                    LOG.info("dead-directions: the cancelled read has not stopped within {} ms; its daemon thread "
+                            + "ends with it", STOP_GRACE.toMillis());
                 }
             }
         } catch (InterruptedException e) {
             executor.shutdownNow();
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** True once {@link #close()} began: a read that fails from now on was (most likely) cancelled. */
+    boolean closing() {
+        return closing;
     }
 
     private static ThreadFactory namedDaemonThreads(String name) {

@@ -159,6 +159,13 @@ public final class DeadDirectionListener extends BaseTrainingListener implements
             layers = snapshot.layers().stream().map(LayerInfo::name).toList();
             report = reader.read(snapshot);
         } catch (Throwable t) {
+            if (cancelledByClose(t)) {
+                statistics.cancelled();
+                LOG.info("dead-directions: the read after epoch {} (iteration {}) was cancelled by close() after "
+                        + "{} s (shutdownTimeoutSeconds); not a failure", epoch, iteration,
+                        config.shutdownTimeout().toMillis() / 1000.0);
+                return;
+            }
             statistics.failed(System.nanoTime() - start);
             LOG.warn("dead-directions: the read after epoch {} (iteration {}) failed and was skipped; training goes on: {}",
                     epoch, iteration, t.toString(), t);
@@ -169,6 +176,25 @@ public final class DeadDirectionListener extends BaseTrainingListener implements
         LOG.debug("dead-directions: read after epoch {}: lambda = {}, m = {}", epoch,
                 report.global().learningCoefficient(), report.global().multiplicity());
         publish(new ReadResult(epoch, iteration, report));
+    }
+
+    /**
+     * A read that threw after close() began, on an interrupted thread or because of an
+     * interrupt somewhere in its causes, was stopped by close(), not broken.
+     */
+    private boolean cancelledByClose(Throwable t) {
+        if (!reads.closing()) {
+            return false;
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            return true;
+        }
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof InterruptedException || c instanceof java.util.concurrent.CancellationException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void publish(ReadResult result) {
@@ -190,7 +216,10 @@ public final class DeadDirectionListener extends BaseTrainingListener implements
         }
     }
 
-    /** Stops scheduling reads, waits up to the shutdown timeout for the running one, then cancels it. */
+    /**
+     * Stops scheduling reads, waits up to the shutdown timeout (default 5 s) for the running one,
+     * then cancels it: counted as {@code outcome="cancelled"}, logged at INFO, never a failure.
+     */
     @Override
     public void close() {
         closed = true;

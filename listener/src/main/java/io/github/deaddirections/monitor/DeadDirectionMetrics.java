@@ -15,7 +15,7 @@ import java.util.function.ToLongFunction;
  * Binds the dead-direction meters to a Micrometer registry. Every meter reads
  * {@link ReadStatistics} when it is scraped; nothing here runs during training. Tags are bounded:
  * {@code model} on every meter, {@code class} x {@code order} from a fixed set, at most
- * {@code maxLayerTags + 1} values of {@code layer}, three of {@code outcome}. The README
+ * {@code maxLayerTags + 1} values of {@code layer}, four of {@code outcome}. The README
  * lists every meter.
  */
 public final class DeadDirectionMetrics implements MeterBinder {
@@ -63,6 +63,7 @@ public final class DeadDirectionMetrics implements MeterBinder {
         outcomeCounter(registry, "success", ReadStatistics::successes);
         outcomeCounter(registry, "failure", ReadStatistics::failures);
         outcomeCounter(registry, "skipped", ReadStatistics::skips);
+        outcomeCounter(registry, "cancelled", ReadStatistics::cancellations);
         FunctionTimer.builder(PREFIX + "read.duration", statistics, ReadStatistics::timedReads,
                         s -> (double) s.readNanos(), TimeUnit.NANOSECONDS)
                 .description("Wall time of finished reads (success or failure), on the read thread")
@@ -77,7 +78,7 @@ public final class DeadDirectionMetrics implements MeterBinder {
     private void outcomeCounter(MeterRegistry registry, String outcome, ToLongFunction<ReadStatistics> count) {
         FunctionCounter.builder(PREFIX + "reads", statistics, count::applyAsLong)
                 .description("Scheduled reads by outcome: success (published), failure (the read threw; training "
-                        + "went on), skipped (due while another read was running)")
+                        + "went on), skipped (due while another read was running), cancelled (stopped by close() at shutdown)")
                 .tags(common).tag("outcome", outcome).register(registry);
     }
 }
