@@ -11,8 +11,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs reads off the training thread, one at a time, on a named daemon thread of low OS
- * priority (see {@link LowPriority}). A read handed in
+ * Runs reads off the training thread, one at a time, on a named daemon thread whose ND4J ops run
+ * on that thread alone ({@link ReadThreads}); with a cpuShare below 1 the thread also has the
+ * lowest OS priority (see {@link LowPriority}). A read handed in
  * while the thread is busy is refused (and the caller counts it as skipped) unless the policy
  * lets one wait. {@link #close()} lets running reads finish within a bound, then cancels them.
  */
@@ -32,11 +33,15 @@ final class BackgroundReads implements AutoCloseable {
     /** How long close() waits for an interrupted read to stop before it returns anyway. */
     static final Duration STOP_GRACE = Duration.ofSeconds(1);
 
-    BackgroundReads(BusyPolicy policy, Duration shutdownTimeout) {
+    /**
+     * @param giveWay lower the read thread's OS priority (the user asked reads to give way to
+     *                training with a cpuShare below 1)
+     */
+    BackgroundReads(BusyPolicy policy, Duration shutdownTimeout, boolean giveWay) {
         this.policy = policy;
         this.shutdownTimeout = shutdownTimeout;
         this.executor = policy == BusyPolicy.SYNCHRONOUS ? null : Executors.newSingleThreadExecutor(
-                namedDaemonThreads("dead-directions-read-" + POOLS.incrementAndGet()));
+                namedDaemonThreads("dead-directions-read-" + POOLS.incrementAndGet(), giveWay));
     }
 
     /**
@@ -122,10 +127,13 @@ final class BackgroundReads implements AutoCloseable {
         return closing;
     }
 
-    private static ThreadFactory namedDaemonThreads(String name) {
+    private static ThreadFactory namedDaemonThreads(String name, boolean giveWay) {
         return runnable -> {
             Thread t = new Thread(() -> {
-                LowPriority.applyToCurrentThread();
+                ReadThreads.oneThreadPerOp();
+                if (giveWay) {
+                    LowPriority.applyToCurrentThread();
+                }
                 runnable.run();
             }, name);
             t.setDaemon(true);
