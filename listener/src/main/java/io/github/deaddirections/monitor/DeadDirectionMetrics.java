@@ -48,10 +48,14 @@ public final class DeadDirectionMetrics implements MeterBinder {
                 "Live (regular) dimensions: the Fisher rank, latest read");
         summaryGauge(registry, "unresolved.dimension", ReadSummary::unresolvedDirections,
                 "Dead directions whose order could not be read (excluded from lambda), latest read");
+        summaryGauge(registry, "dead.relu.units", ReadSummary::deadReluUnits,
+                "Dead ReLU units: units that never fire on the probe (the inactive-unit structures), latest read");
         summaryGauge(registry, "read.epoch", ReadSummary::epoch, "Completed epochs when the latest read's parameters were copied");
         for (StructureTag tag : StructureTag.all(maxOrderTag)) {
             Gauge.builder(PREFIX + "structures", statistics, s -> s.latest().structureCount(tag))
-                    .description("Structures of one class and order in the latest read")
+                    .description("Structures of one class and order in the latest read. class=regular counts candidates "
+                            + "a detector proposed that turned out live (a leak), usually 0; the live dimensions are "
+                            + "deaddirections_regular_dimension")
                     .tags(common).tag("class", tag.structureClass()).tag("order", tag.order())
                     .strongReference(true).register(registry);
         }
