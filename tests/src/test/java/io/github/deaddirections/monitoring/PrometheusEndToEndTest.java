@@ -141,6 +141,25 @@ class PrometheusEndToEndTest {
         assertEquals("ok", loaded.get(0).path("rules").get(0).path("health").asText());
     }
 
+    /**
+     * The shipped alerts stay silent while the demo trains and its dead ReLU units form: no alert
+     * is firing at any evaluation (every second) over the demo's run, once it has done at least
+     * 20 reads. A firing alert in normal operation would page someone for nothing.
+     */
+    @Test
+    void noAlertFiresWhileTheDemoRuns() throws Exception {
+        awaitData("deaddirections_reads_total{outcome=\"success\"} >= 20", Duration.ofSeconds(150));
+        assertEquals(rulesLoaded(), alertExpressions().size(), "Prometheus evaluates every shipped rule");
+        JsonNode fired = query("count_over_time(ALERTS{alertstate=\"firing\"}[1h])");
+        assertEquals(0, fired.size(), "alerts that fired during the demo: " + fired + "\ndemo output:\n" + DEMO_OUTPUT);
+        JsonNode failures = query("deaddirections_reads_total{outcome=\"failure\"} > 0");
+        assertEquals(0, failures.size(), "no read failed: " + failures);
+    }
+
+    private static int rulesLoaded() throws Exception {
+        return get("/api/v1/rules").path("data").path("groups").get(0).path("rules").size();
+    }
+
     @Test
     void promtoolAcceptsTheConfigurationTheRulesAndTheExportedMetrics() throws Exception {
         assumeTrue(promtool != null, "no promtool binary (Debian's prometheus package ships it)");
