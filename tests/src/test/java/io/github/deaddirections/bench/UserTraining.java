@@ -28,7 +28,7 @@ import java.util.Locale;
 
 /**
  * A user's training, as {@link ListenerReadCostBenchmark} runs it in a JVM of its own with ND4J's
- * default threading (no OMP_NUM_THREADS): the listener with its defaults, reading every 5 epochs,
+ * default threading (no OMP_NUM_THREADS): the listener with its defaults, reading every 5 epochs (the demo: at its default schedule),
  * and a checkpoint saved at every scheduled epoch, so the CLI can read the same parameters. Prints
  * one {@code READ} line per finished read and a {@code SUMMARY} line.
  *
@@ -36,7 +36,10 @@ import java.util.Locale;
  */
 public final class UserTraining {
 
-    static final int READ_EVERY = 5;
+    /** The MLP reads every 5 epochs (issue 14's case); the demo at its own default schedule. */
+    static int readEvery(String model) {
+        return model.equals("demo") ? io.github.deaddirections.demo.DemoOptions.defaults().readEvery() : 5;
+    }
 
     public static void main(String[] args) throws Exception {
         String model = args[0];
@@ -54,8 +57,9 @@ public final class UserTraining {
         }
         DataSetIterator batches = new ListDataSetIterator<>(data.asList(), 64);
         data.save(dir.resolve("probe.bin").toFile());
-        net.addListeners(new CheckpointEveryFive(dir));
-        try (DeadDirectionListener listener = DeadDirectionListener.builder().model(model).everyEpochs(READ_EVERY)
+        int every = readEvery(model);
+        net.addListeners(new Checkpoints(dir, every));
+        try (DeadDirectionListener listener = DeadDirectionListener.builder().model(model).everyEpochs(every)
                 .probe(batches, 256)
                 .onRead(r -> System.out.printf(Locale.ROOT, "READ epoch=%d millis=%.1f passes=%d%n", r.epoch(),
                         r.report().timing().totalMillis(), r.report().timing().forwardPasses()))
@@ -69,7 +73,7 @@ public final class UserTraining {
             listener.awaitReads(java.time.Duration.ofMinutes(5));
             ReadStatistics s = listener.statistics();
             System.out.printf(Locale.ROOT, "SUMMARY params=%d scheduled=%d success=%d skipped=%d failed=%d train_s=%.1f%n",
-                    net.numParams(), epochs / READ_EVERY, s.successes(), s.skips(), s.failures(), trainSeconds);
+                    net.numParams(), epochs / every, s.successes(), s.skips(), s.failures(), trainSeconds);
         }
     }
 
@@ -94,18 +98,20 @@ public final class UserTraining {
     }
 
     /** Saves the network at every scheduled epoch, before the read listener copies it (same parameters). */
-    private static final class CheckpointEveryFive extends BaseTrainingListener {
+    private static final class Checkpoints extends BaseTrainingListener {
         private final Path dir;
+        private final int every;
 
-        CheckpointEveryFive(Path dir) {
+        Checkpoints(Path dir, int every) {
             this.dir = dir;
+            this.every = every;
         }
 
         @Override
         public void onEpochEnd(Model model) {
             MultiLayerNetwork net = (MultiLayerNetwork) model;
             int completed = net.getEpochCount() + 1;
-            if (completed % READ_EVERY == 0) {
+            if (completed % every == 0) {
                 try {
                     ModelSerializer.writeModel(net, dir.resolve(String.format("epoch-%05d.zip", completed)).toFile(), false);
                 } catch (IOException e) {
