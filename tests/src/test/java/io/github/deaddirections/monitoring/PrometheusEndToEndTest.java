@@ -142,13 +142,19 @@ class PrometheusEndToEndTest {
     }
 
     /**
-     * The shipped alerts stay silent while the demo trains and its dead ReLU units form: no alert
-     * is firing at any evaluation (every second) over the demo's run, once it has done at least
-     * 20 reads. A firing alert in normal operation would page someone for nothing.
+     * The demo shows dead structure forming, and the shipped alerts stay silent while it does: a
+     * read finds dead ReLU units (none at the start), and no alert was firing at any evaluation
+     * (every second) over the run up to 10 s after dead units have stayed for 20 s. A firing alert in normal operation would
+     * page someone for nothing.
      */
     @Test
-    void noAlertFiresWhileTheDemoRuns() throws Exception {
-        awaitData("deaddirections_reads_total{outcome=\"success\"} >= 20", Duration.ofSeconds(150));
+    void deadUnitsFormAndNoAlertFires() throws Exception {
+        awaitData("deaddirections_reads_total{outcome=\"success\"} >= 1", Duration.ofSeconds(150));
+        assertTrue(query("min_over_time(deaddirections_dead_relu_units[1h]) == 0").size() > 0,
+                "the demo starts without dead units");
+        // Units inactive on the probe for one read can revive; dead units stay: present in every read for 20 s.
+        awaitData("min_over_time(deaddirections_dead_relu_units[20s]) > 0", Duration.ofSeconds(150));
+        Thread.sleep(10_000);
         assertEquals(rulesLoaded(), alertExpressions().size(), "Prometheus evaluates every shipped rule");
         JsonNode fired = query("count_over_time(ALERTS{alertstate=\"firing\"}[1h])");
         assertEquals(0, fired.size(), "alerts that fired during the demo: " + fired + "\ndemo output:\n" + DEMO_OUTPUT);
