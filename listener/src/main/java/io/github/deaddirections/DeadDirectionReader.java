@@ -192,12 +192,12 @@ public final class DeadDirectionReader {
         double millis = (System.nanoTime() - start) / 1e6;
         long passes = snapshot.model().forwardPasses() - passesBefore;
         if (summary != null && summary.probeLimited()) {
-            LOG.warn("the probe has {} samples x {} outputs, fewer than the {} parameters: the Fisher rank is capped by the"
+            LOG.debug("the probe has {} samples x {} outputs, fewer than the {} parameters: the Fisher rank is capped by the"
                     + " probe and some dead directions are the probe's; use at least {} probe samples", base.length,
                     base[0].length, p, (p + base[0].length - 1) / base[0].length);
         }
         if (summary != null && summary.narrowGap()) {
-            LOG.warn("the Fisher spectrum has only a {}-decade gap between live and null: the rank {} is uncertain",
+            LOG.debug("the Fisher spectrum has only a {}-decade gap between live and null: the rank {} is uncertain",
                     String.format("%.1f", summary.gapDecades()), spectrum.rank());
         }
         LOG.debug("read of {} parameters: lambda = {}, m = {}, {} structures, {} ms, {} forward passes", p,

@@ -60,6 +60,8 @@ public final class HtmlReport {
                     .append(", dimension ").append(s.dimension()).append(", order ").append(Xml.number(toDouble(s.order())))
                     .append(", lambda_B ").append(Xml.number(s.learningCoefficient())).append(", m_B ")
                     .append(Xml.number(toDouble(s.multiplicity()))).append("</p>\n");
+            io.github.deaddirections.report.PlainWords.describe(s).ifPresent(words ->
+                    h.append("<p><strong>").append(Xml.escape(words)).append("</strong></p>\n"));
             if (s.directions().isEmpty()) {
                 h.append("<p class=\"note\">No direction of this structure was read along a path.</p>\n");
             }

@@ -18,9 +18,10 @@ import java.util.Locale;
 /**
  * Loads the probe inputs of a read: a DL4J {@code DataSet} saved with {@code DataSet.save}
  * (extension {@code .bin}; only its features are used, any shape) or a CSV of features, one
- * sample per row. A CSV's first line is a header when any of its cells is not a number;
- * {@code labelColumns} drops that many columns at the right (the labels, when the file has them).
- * {@code maxSamples} keeps the first N samples.
+ * sample per row. {@code labelColumns} drops that many columns at the right (the labels, when the
+ * file has them); a read uses no labels, so those columns may hold anything, text class names
+ * ({@code cat}, {@code dog}) included. A CSV's first line is a header when any of its feature
+ * cells is not a number. {@code maxSamples} keeps the first N samples.
  */
 public final class ProbeLoader {
 
@@ -48,12 +49,25 @@ public final class ProbeLoader {
             }
             features = dataSetFeatures(file);
         } else {
-            features = csv(file, labelColumns);
+            features = csv(file, labelColumns, false);
         }
         if (maxSamples != null && maxSamples < features.size(0)) {
             features = features.get(NDArrayIndex.interval(0, maxSamples.longValue())).dup();
         }
         return features;
+    }
+
+    /**
+     * A CSV with its label columns kept as the last {@code labelColumns} columns (an LLC estimate
+     * needs them). Labels must be numbers in the loss's encoding; a text label is refused with
+     * how to encode it.
+     */
+    static INDArray csvWithLabels(Path file, int labelColumns, Integer maxSamples) {
+        INDArray all = csv(file, labelColumns, true);
+        if (maxSamples != null && maxSamples < all.size(0)) {
+            all = all.get(NDArrayIndex.interval(0, maxSamples.longValue())).dup();
+        }
+        return all;
     }
 
     static boolean isDataSet(Path file) {
@@ -75,7 +89,7 @@ public final class ProbeLoader {
         return features;
     }
 
-    private static INDArray csv(Path file, int labelColumns) {
+    private static INDArray csv(Path file, int labelColumns, boolean keepLabels) {
         List<double[]> rows = new ArrayList<>();
         int width = -1;
         int lineNumber = 0;
@@ -87,7 +101,8 @@ public final class ProbeLoader {
                     continue;
                 }
                 String[] cells = line.split(",", -1);
-                if (rows.isEmpty() && width < 0 && !allNumbers(cells)) {
+                int features = cells.length - labelColumns;
+                if (rows.isEmpty() && width < 0 && !allNumbers(cells, features)) {
                     width = cells.length; // a header: it fixes the width, it is not a sample
                     continue;
                 }
@@ -98,41 +113,48 @@ public final class ProbeLoader {
                     throw new BadInputException("probe file " + file + " line " + lineNumber + " has " + cells.length
                             + " values but the file's rows have " + width);
                 }
-                rows.add(parse(cells, file, lineNumber));
+                if (features < 1) {
+                    break; // reported below, with the column count
+                }
+                rows.add(parse(cells, keepLabels ? cells.length : features, features, file, lineNumber));
             }
         } catch (java.nio.charset.CharacterCodingException | java.io.UncheckedIOException e) {
             throw new BadInputException("probe file " + file + " is neither a CSV of numbers nor a DataSet .bin", e);
         } catch (IOException e) {
             throw new BadInputException("probe file " + file + " cannot be read (" + e.getMessage() + ")", e);
         }
-        if (rows.isEmpty()) {
-            throw new BadInputException("probe file " + file + " has no samples");
-        }
-        int features = width - labelColumns;
-        if (features < 1) {
+        if (width >= 0 && width - labelColumns < 1) {
             throw new BadInputException("--label-columns " + labelColumns + " leaves no features: probe file " + file
                     + " has " + width + " columns");
         }
-        double[][] matrix = new double[rows.size()][];
-        for (int i = 0; i < matrix.length; i++) {
-            matrix[i] = java.util.Arrays.copyOf(rows.get(i), features);
+        if (rows.isEmpty()) {
+            throw new BadInputException("probe file " + file + " has no samples");
         }
-        return Nd4j.create(matrix).castTo(DataType.DOUBLE);
+        return Nd4j.create(rows.toArray(double[][]::new)).castTo(DataType.DOUBLE);
     }
 
-    private static boolean allNumbers(String[] cells) {
-        for (String c : cells) {
-            if (number(c) == null) {
+    /** True when the first {@code count} cells are numbers (fewer than one: look at every cell). */
+    private static boolean allNumbers(String[] cells, int count) {
+        int n = count < 1 ? cells.length : Math.min(count, cells.length);
+        for (int j = 0; j < n; j++) {
+            if (number(cells[j]) == null) {
                 return false;
             }
         }
         return true;
     }
 
-    private static double[] parse(String[] cells, Path file, int lineNumber) {
-        double[] row = new double[cells.length];
-        for (int j = 0; j < cells.length; j++) {
+    /** The first {@code count} cells as numbers; cells from {@code firstLabel} on are labels. */
+    private static double[] parse(String[] cells, int count, int firstLabel, Path file, int lineNumber) {
+        double[] row = new double[count];
+        for (int j = 0; j < count; j++) {
             Double v = number(cells[j]);
+            if (v == null && j >= firstLabel) {
+                throw new BadInputException("data file " + file + " line " + lineNumber + " column " + (j + 1) + ": label '"
+                        + cells[j].strip() + "' is text; an LLC estimate needs labels in the loss's encoding (one-hot "
+                        + "columns for softmax, e.g. cat -> 1,0 and dog -> 0,1, with --label-columns 2), or a DataSet .bin, "
+                        + "or --self-labels");
+            }
             if (v == null) {
                 throw new BadInputException("probe file " + file + " line " + lineNumber + " column " + (j + 1) + ": '"
                         + cells[j].strip() + "' is not a number");

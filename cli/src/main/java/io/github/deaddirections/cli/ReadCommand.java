@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 
@@ -44,7 +45,8 @@ final class ReadCommand implements Callable<Integer> {
     Path probe;
 
     @Option(names = "--config", paramLabel = "FILE",
-            description = "YAML or JSON file of read settings (ReadConfig builder names, e.g. radiusPoints: 24).")
+            description = "Read settings: the listener's YAML (config/dead-directions.yaml; its read: section is used, "
+                    + "listener-only settings are ignored with a note) or a flat YAML/JSON of ReadConfig names, e.g. radiusPoints: 24.")
     Path config;
 
     @Option(names = "--json", paramLabel = "OUT.json", description = "Write the report as JSON (schema dead-directions/v1).")
@@ -70,7 +72,12 @@ final class ReadCommand implements Callable<Integer> {
         if (json != null && html != null && json.toAbsolutePath().normalize().equals(html.toAbsolutePath().normalize())) {
             throw new BadInputException("--json and --html name the same file " + json);
         }
-        ReadConfig settings = config == null ? ReadConfig.defaults() : ConfigFile.load(config);
+        ConfigFile.Loaded loaded = config == null ? new ConfigFile.Loaded(ReadConfig.defaults(), List.of())
+                : ConfigFile.loadWithNotes(config);
+        if (loaded.note(config) != null && !quiet) {
+            err.println(loaded.note(config));
+        }
+        ReadConfig settings = loaded.config();
         Progress progress = parent.progress(err, quiet);
 
         Model network = progress.phase("loading model " + model, () -> ModelLoader.load(model));

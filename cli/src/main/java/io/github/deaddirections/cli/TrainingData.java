@@ -37,7 +37,7 @@ final class TrainingData {
             throw new BadInputException("an LLC estimate needs labels: name the label columns of " + file
                     + " with --label-columns K, or use --self-labels");
         }
-        INDArray all = ProbeLoader.load(file, 0, maxSamples);
+        INDArray all = ProbeLoader.csvWithLabels(file, labelColumns, maxSamples);
         long width = all.size(1);
         if (labelColumns >= width) {
             throw new BadInputException("data file " + file + " has " + width + " columns, too few for " + labelColumns

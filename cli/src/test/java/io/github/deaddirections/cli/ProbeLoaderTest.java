@@ -18,6 +18,26 @@ class ProbeLoaderTest {
     Path dir;
 
     @Test
+    void textLabelColumnsAreDroppedWithTheOtherLabels() throws Exception {
+        // The first row is data, not a header: its features are numbers, only its label is text.
+        Path f = Files.writeString(dir.resolve("p.csv"), "0.5,1.5,cat\n2.5,3.5,dog\n");
+        INDArray x = ProbeLoader.load(f, 1, null);
+        assertArrayEquals(new long[]{2, 2}, x.shape());
+        assertEquals(0.5, x.getDouble(0, 0));
+        assertEquals(3.5, x.getDouble(1, 1));
+    }
+
+    @Test
+    void textLabelsOfAnLlcEstimateAreRefusedWithTheirEncoding() throws Exception {
+        Path f = Files.writeString(dir.resolve("p.csv"), "x,y,label\n0.5,1.5,cat\n2.5,3.5,dog\n");
+        BadInputException e = assertThrows(BadInputException.class, () -> ProbeLoader.csvWithLabels(f, 1, null));
+        assertTrue(e.getMessage().contains("line 2 column 3: label 'cat' is text"), e.getMessage());
+        assertTrue(e.getMessage().contains("one-hot"), e.getMessage());
+        INDArray numeric = ProbeLoader.csvWithLabels(Files.writeString(dir.resolve("q.csv"), "0.5,1.5,1\n"), 1, null);
+        assertArrayEquals(new long[]{1, 3}, numeric.shape());
+    }
+
+    @Test
     void csvWithoutHeader() throws Exception {
         Path f = Files.writeString(dir.resolve("p.csv"), "1,2,3\n4,5,6\n");
         INDArray x = ProbeLoader.load(f, 0, null);

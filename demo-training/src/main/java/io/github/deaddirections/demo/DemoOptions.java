@@ -26,7 +26,7 @@ public record DemoOptions(int epochs, int port, int readEvery, int probeExamples
                                 [--model NAME] [--seed S] [--config FILE.yaml] [--non-interactive] [--quiet]
               --epochs N         epochs to train (default 1000)
               --port P           Prometheus endpoint http://127.0.0.1:P/metrics (default 9404)
-              --read-every N     read dead directions after every N-th epoch (default 5)
+              --read-every N     read dead directions after every N-th epoch (default 10)
               --probe N          training examples used as probe inputs (default 128)
               --max-seconds S    stop training after S seconds (default: no limit)
               --model NAME       value of the model tag on every meter (default demo-student)
@@ -37,7 +37,7 @@ public record DemoOptions(int epochs, int port, int readEvery, int probeExamples
             """;
 
     public static DemoOptions defaults() {
-        return new DemoOptions(1000, 9404, 5, 128, false, 0, "demo-student", 42, null, false);
+        return new DemoOptions(1000, 9404, 10, 128, false, 0, "demo-student", 42, null, false);
     }
 
     /** Parses the command line; throws IllegalArgumentException with a message for the user. */

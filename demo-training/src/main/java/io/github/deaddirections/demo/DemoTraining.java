@@ -82,16 +82,10 @@ public final class DemoTraining {
     }
 
     private DeadDirectionListener listener(TeacherStudent problem, PrometheusMeterRegistry registry) throws IOException {
-        DeadDirectionListener.Builder b;
-        if (options.config() != null) {
-            b = DeadDirectionListener.builder().config(ListenerConfigYaml.parseBuilder(
-                    Files.readString(options.config(), StandardCharsets.UTF_8)));
-        } else {
-            // The generic gauge test (one exact Fisher per random point) only cross-checks a tanh
-            // network, which has no continuous gauges; skipping it keeps each read short.
-            b = DeadDirectionListener.builder().readConfig(
-                    io.github.deaddirections.config.ReadConfig.builder().gaugeTestLimit(0).build());
-        }
+        // The listener as a user attaches it: its defaults, or the YAML file given.
+        DeadDirectionListener.Builder b = options.config() == null ? DeadDirectionListener.builder()
+                : DeadDirectionListener.builder().config(ListenerConfigYaml.parseBuilder(
+                        Files.readString(options.config(), StandardCharsets.UTF_8)));
         return b.model(options.model()).everyEpochs(options.readEvery())
                 .probe(problem.batches(), options.probeExamples())
                 .meterRegistry(registry).onRead(this::printRead).build();

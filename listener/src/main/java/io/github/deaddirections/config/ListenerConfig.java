@@ -62,13 +62,14 @@ public record ListenerConfig(String model, ReadSchedule schedule, int probeExamp
     }
 
     /**
-     * Share of one core a read beside training may use unless configured otherwise. Training and
-     * a read at full speed on the other core still slow training by 10-20% on a 2-core machine
-     * (garbage-collector and JIT threads lose their spare core); at one half the listener's
-     * overhead on the demo is within the noise (README, "Tests and the benchmark"). The library's
-     * and the command-line tool's reads run at full speed.
+     * Share of one core a read beside training may use unless configured otherwise: all of it, as
+     * the library's and the command-line tool's reads do, so a read inside training costs what the
+     * same read of a checkpoint costs. Below 1 the read is paced and runs at the lowest OS priority
+     * (it gives way to training; more reads are then skipped): at one half the listener's overhead
+     * on the demo was within the noise, at 1 it was 4-12% on a 2-core machine (README, "Tests and
+     * the benchmark").
      */
-    public static final double DEFAULT_CPU_SHARE = 0.5;
+    public static final double DEFAULT_CPU_SHARE = 1.0;
 
     public static Builder builder() {
         return new Builder();
@@ -80,7 +81,7 @@ public record ListenerConfig(String model, ReadSchedule schedule, int probeExamp
         private ReadSchedule schedule = ReadSchedule.everyEpochs(5);
         private int probeExamples = 256;
         private BusyPolicy whenBusy = BusyPolicy.SKIP;
-        private Duration shutdownTimeout = Duration.ofSeconds(30);
+        private Duration shutdownTimeout = Duration.ofSeconds(5);
         private Path reportDirectory;
         private int maxLayerTags = 16;
         private int maxOrderTag = 4;

@@ -177,7 +177,7 @@ public final class ActivationNullDetector implements Detector {
             // Fewer probe samples than inputs: most null vectors are the probe's, not the layer's.
             // Without the exact Fisher to account for them, they are left out (a larger probe resolves them).
             // Only the inputs that are exactly 0 on the whole probe are certain; they are read.
-            LOG.warn("layer {} has {} inputs but the probe only {} samples: activation-null reads only its inputs that are"
+            LOG.debug("layer {} has {} inputs but the probe only {} samples: activation-null reads only its inputs that are"
                     + " 0 on every sample", layer.name(), input.size(1), input.size(0));
             context.skipped(MECHANISM, layer.name(), input.size(1) + " inputs but only " + input.size(0)
                     + " probe samples (only inputs that are 0 on every sample were read)");
@@ -203,7 +203,7 @@ public final class ActivationNullDetector implements Detector {
         }
         long cells = patches.get().cells(input, bias);
         if (cells > context.config().activationNullMaxCells()) {
-            LOG.warn("layer {}: its patch matrix would hold {} doubles, above activationNullMaxCells = {}; activation-null"
+            LOG.debug("layer {}: its patch matrix would hold {} doubles, above activationNullMaxCells = {}; activation-null"
                     + " skipped for it", layer.name(), cells, context.config().activationNullMaxCells());
             context.skipped(MECHANISM, layer.name(), "a patch matrix of " + cells + " doubles, above activationNullMaxCells = "
                     + context.config().activationNullMaxCells());
@@ -212,7 +212,7 @@ public final class ActivationNullDetector implements Detector {
         double[][] rows = patches.get().rows(input);
         int kernel = (int) (w.dim(1) * w.dim(2) * w.dim(3));
         if (context.spectrum().isEmpty() && rows.length <= kernel + (bias ? 1 : 0)) {
-            LOG.warn("layer {} has {} patch entries but the probe only {} patches: activation-null skipped for it",
+            LOG.debug("layer {} has {} patch entries but the probe only {} patches: activation-null skipped for it",
                     layer.name(), kernel, rows.length);
             context.skipped(MECHANISM, layer.name(), kernel + " patch entries but only " + rows.length + " probe patches");
             return Optional.empty();

@@ -40,6 +40,28 @@ public final class InactiveUnitDetector implements Detector {
         return Layers.isPlainDense(layer);
     }
 
+    /**
+     * The structure's id names its units, e.g. {@code inactive-unit:1:0-2,7} for units 0, 1, 2 and 7
+     * of layer 1, so reports can say which units never fire ({@code report.PlainWords}).
+     */
+    static String id(String layer, InactiveUnits units) {
+        StringBuilder ranges = new StringBuilder();
+        int j = 0;
+        while (j < units.width()) {
+            if (!units.isInactive(j)) {
+                j++;
+                continue;
+            }
+            int first = j;
+            while (j + 1 < units.width() && units.isInactive(j + 1)) {
+                j++;
+            }
+            ranges.append(ranges.length() == 0 ? "" : ",").append(first).append(first == j ? "" : "-" + j);
+            j++;
+        }
+        return MECHANISM + ":" + layer + ":" + ranges;
+    }
+
     @Override
     public List<Candidate> detect(DetectionContext context) {
         Snapshot snapshot = context.snapshot();
@@ -79,7 +101,7 @@ public final class InactiveUnitDetector implements Detector {
             }
             LOG.debug("layer {}: {} of {} ReLU units inactive on the whole probe ({} lifts)", layer.name(), units.count(),
                     units.width(), lifts.size());
-            out.add(GaugeCandidate.dataDependent(MECHANISM + ":" + layer.name(), MECHANISM, List.of(layer.name()), lifts));
+            out.add(GaugeCandidate.dataDependent(id(layer.name(), units), MECHANISM, List.of(layer.name()), lifts));
         }
         return out;
     }

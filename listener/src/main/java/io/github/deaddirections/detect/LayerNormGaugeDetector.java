@@ -239,6 +239,6 @@ public final class LayerNormGaugeDetector implements Detector {
         if (context.spectrum().isEmpty()) {
             throw new ReadInputException(message + ", and the model is above the fisher-null limit: raise fisherNullLimit");
         }
-        LOG.warn("{}: the exact Fisher null space accounts for them", message);
+        LOG.debug("{}: the exact Fisher null space accounts for them", message);
     }
 }

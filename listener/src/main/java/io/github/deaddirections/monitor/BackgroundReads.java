@@ -11,8 +11,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs reads off the training thread, one at a time, on a named daemon thread of low OS
- * priority (see {@link LowPriority}). A read handed in
+ * Runs reads off the training thread, one at a time, on a named daemon thread whose ND4J ops run
+ * on that thread alone ({@link ReadThreads}); with a cpuShare below 1 the thread also has the
+ * lowest OS priority (see {@link LowPriority}). A read handed in
  * while the thread is busy is refused (and the caller counts it as skipped) unless the policy
  * lets one wait. {@link #close()} lets running reads finish within a bound, then cancels them.
  */
@@ -27,12 +28,20 @@ final class BackgroundReads implements AutoCloseable {
     /** Reads accepted and not yet finished (running plus waiting). */
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Object idle = new Object();
+    private volatile boolean closing;
 
-    BackgroundReads(BusyPolicy policy, Duration shutdownTimeout) {
+    /** How long close() waits for an interrupted read to stop before it returns anyway. */
+    static final Duration STOP_GRACE = Duration.ofSeconds(1);
+
+    /**
+     * @param giveWay lower the read thread's OS priority (the user asked reads to give way to
+     *                training with a cpuShare below 1)
+     */
+    BackgroundReads(BusyPolicy policy, Duration shutdownTimeout, boolean giveWay) {
         this.policy = policy;
         this.shutdownTimeout = shutdownTimeout;
         this.executor = policy == BusyPolicy.SYNCHRONOUS ? null : Executors.newSingleThreadExecutor(
-                namedDaemonThreads("dead-directions-read-" + POOLS.incrementAndGet()));
+                namedDaemonThreads("dead-directions-read-" + POOLS.incrementAndGet(), giveWay));
     }
 
     /**
@@ -87,20 +96,24 @@ final class BackgroundReads implements AutoCloseable {
         }
     }
 
-    /** Stops accepting reads; waits up to the shutdown timeout for running ones, then interrupts them. */
+    /**
+     * Stops accepting reads; waits up to the shutdown timeout for the running one, then interrupts
+     * it and waits at most {@link #STOP_GRACE} more for it to stop (a read checks for the interrupt
+     * before every forward pass). The read itself reports that it was cancelled.
+     */
     @Override
     public void close() {
         if (executor == null || executor.isShutdown() && executor.isTerminated()) {
             return;
         }
+        closing = true;
         executor.shutdown();
         try {
             if (!executor.awaitTermination(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warn("dead-directions: a read was still running {} s after close(); cancelling it",
-                        shutdownTimeout.toSeconds());
                 executor.shutdownNow();
-                if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-                    LOG.warn("dead-directions: the cancelled read has not stopped yet; its daemon thread will end with it");
+                if (!executor.awaitTermination(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                    LOG.info("dead-directions: the cancelled read has not stopped within {} ms; its daemon thread "
+                            + "ends with it", STOP_GRACE.toMillis());
                 }
             }
         } catch (InterruptedException e) {
@@ -109,10 +122,18 @@ final class BackgroundReads implements AutoCloseable {
         }
     }
 
-    private static ThreadFactory namedDaemonThreads(String name) {
+    /** True once {@link #close()} began: a read that fails from now on was (most likely) cancelled. */
+    boolean closing() {
+        return closing;
+    }
+
+    private static ThreadFactory namedDaemonThreads(String name, boolean giveWay) {
         return runnable -> {
             Thread t = new Thread(() -> {
-                LowPriority.applyToCurrentThread();
+                ReadThreads.oneThreadPerOp();
+                if (giveWay) {
+                    LowPriority.applyToCurrentThread();
+                }
                 runnable.run();
             }, name);
             t.setDaemon(true);

@@ -75,7 +75,7 @@ public final class DeadDirectionListener extends BaseTrainingListener implements
         this.probe = probe;
         this.onRead = b.onRead;
         this.metrics = new DeadDirectionMetrics(statistics, config.model(), config.maxOrderTag());
-        this.reads = new BackgroundReads(config.whenBusy(), config.shutdownTimeout());
+        this.reads = new BackgroundReads(config.whenBusy(), config.shutdownTimeout(), config.read().cpuShare() < 1);
     }
 
     public static Builder builder() {
@@ -159,6 +159,13 @@ public final class DeadDirectionListener extends BaseTrainingListener implements
             layers = snapshot.layers().stream().map(LayerInfo::name).toList();
             report = reader.read(snapshot);
         } catch (Throwable t) {
+            if (cancelledByClose(t)) {
+                statistics.cancelled();
+                LOG.info("dead-directions: the read after epoch {} (iteration {}) was cancelled by close() after "
+                        + "{} s (shutdownTimeoutSeconds); not a failure", epoch, iteration,
+                        config.shutdownTimeout().toMillis() / 1000.0);
+                return;
+            }
             statistics.failed(System.nanoTime() - start);
             LOG.warn("dead-directions: the read after epoch {} (iteration {}) failed and was skipped; training goes on: {}",
                     epoch, iteration, t.toString(), t);
@@ -166,9 +173,64 @@ public final class DeadDirectionListener extends BaseTrainingListener implements
         }
         statistics.succeeded(ReadSummary.of(report, layers, epoch, config.maxLayerTags(), config.maxOrderTag()),
                 System.nanoTime() - start);
-        LOG.debug("dead-directions: read after epoch {}: lambda = {}, m = {}", epoch,
-                report.global().learningCoefficient(), report.global().multiplicity());
+        logSummary(report, epoch);
         publish(new ReadResult(epoch, iteration, report));
+    }
+
+    /**
+     * The one line a read logs: INFO, or WARN when the report has a caveat the user should act on
+     * (the same caveats the report table prints). Per-direction details are at DEBUG.
+     */
+    private void logSummary(DeadDirectionReport report, int epoch) {
+        var g = report.global();
+        List<String> caveats = new ArrayList<>();
+        report.spectrumSummary().ifPresent(s -> {
+            if (s.narrowGap()) {
+                caveats.add(String.format(java.util.Locale.ROOT, "narrow Fisher gap (%.1f decades), the rank is uncertain",
+                        s.gapDecades()));
+            }
+            if (s.probeLimited()) {
+                caveats.add("the probe is too small for the rank, use more probe examples");
+            }
+        });
+        if (g.unresolvedDirections() > 0) {
+            caveats.add(g.unresolvedDirections() + " unresolved directions");
+        }
+        if (!g.skippedDetectors().isEmpty()) {
+            caveats.add(g.skippedDetectors().size() + " skipped detectors (" + g.skippedDetectors().get(0)
+                    + (g.skippedDetectors().size() > 1 ? ", ..." : "") + ")");
+        }
+        if (!g.uncoveredLayers().isEmpty()) {
+            caveats.add("layers no detector understands: " + String.join(", ", g.uncoveredLayers()));
+        }
+        String line = String.format(java.util.Locale.ROOT,
+                "dead-directions %s after epoch %d: lambda = %.4g%s, m = %d (regular %d, gauge %d, genuine %d), %.1f s",
+                config.model(), epoch, g.learningCoefficient(), g.exact() ? "" : " (bound)", g.multiplicity(),
+                g.regularDimension(), g.gaugeDimension(), g.genuineStructures(), report.timing().totalMillis() / 1000);
+        if (caveats.isEmpty()) {
+            LOG.info(line);
+        } else {
+            LOG.warn("{}; {}", line, String.join("; ", caveats));
+        }
+    }
+
+    /**
+     * A read that threw after close() began, on an interrupted thread or because of an
+     * interrupt somewhere in its causes, was stopped by close(), not broken.
+     */
+    private boolean cancelledByClose(Throwable t) {
+        if (!reads.closing()) {
+            return false;
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            return true;
+        }
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof InterruptedException || c instanceof java.util.concurrent.CancellationException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void publish(ReadResult result) {
@@ -190,7 +252,10 @@ public final class DeadDirectionListener extends BaseTrainingListener implements
         }
     }
 
-    /** Stops scheduling reads, waits up to the shutdown timeout for the running one, then cancels it. */
+    /**
+     * Stops scheduling reads, waits up to the shutdown timeout (default 5 s) for the running one,
+     * then cancels it: counted as {@code outcome="cancelled"}, logged at INFO, never a failure.
+     */
     @Override
     public void close() {
         closed = true;

@@ -15,7 +15,7 @@ import java.util.function.ToLongFunction;
  * Binds the dead-direction meters to a Micrometer registry. Every meter reads
  * {@link ReadStatistics} when it is scraped; nothing here runs during training. Tags are bounded:
  * {@code model} on every meter, {@code class} x {@code order} from a fixed set, at most
- * {@code maxLayerTags + 1} values of {@code layer}, three of {@code outcome}. The README
+ * {@code maxLayerTags + 1} values of {@code layer}, four of {@code outcome}. The README
  * lists every meter.
  */
 public final class DeadDirectionMetrics implements MeterBinder {
@@ -48,10 +48,14 @@ public final class DeadDirectionMetrics implements MeterBinder {
                 "Live (regular) dimensions: the Fisher rank, latest read");
         summaryGauge(registry, "unresolved.dimension", ReadSummary::unresolvedDirections,
                 "Dead directions whose order could not be read (excluded from lambda), latest read");
+        summaryGauge(registry, "dead.relu.units", ReadSummary::deadReluUnits,
+                "Dead ReLU units: units that never fire on the probe (the inactive-unit structures), latest read");
         summaryGauge(registry, "read.epoch", ReadSummary::epoch, "Completed epochs when the latest read's parameters were copied");
         for (StructureTag tag : StructureTag.all(maxOrderTag)) {
             Gauge.builder(PREFIX + "structures", statistics, s -> s.latest().structureCount(tag))
-                    .description("Structures of one class and order in the latest read")
+                    .description("Structures of one class and order in the latest read. class=regular counts candidates "
+                            + "a detector proposed that turned out live (a leak), usually 0; the live dimensions are "
+                            + "deaddirections_regular_dimension")
                     .tags(common).tag("class", tag.structureClass()).tag("order", tag.order())
                     .strongReference(true).register(registry);
         }
@@ -63,6 +67,7 @@ public final class DeadDirectionMetrics implements MeterBinder {
         outcomeCounter(registry, "success", ReadStatistics::successes);
         outcomeCounter(registry, "failure", ReadStatistics::failures);
         outcomeCounter(registry, "skipped", ReadStatistics::skips);
+        outcomeCounter(registry, "cancelled", ReadStatistics::cancellations);
         FunctionTimer.builder(PREFIX + "read.duration", statistics, ReadStatistics::timedReads,
                         s -> (double) s.readNanos(), TimeUnit.NANOSECONDS)
                 .description("Wall time of finished reads (success or failure), on the read thread")
@@ -77,7 +82,7 @@ public final class DeadDirectionMetrics implements MeterBinder {
     private void outcomeCounter(MeterRegistry registry, String outcome, ToLongFunction<ReadStatistics> count) {
         FunctionCounter.builder(PREFIX + "reads", statistics, count::applyAsLong)
                 .description("Scheduled reads by outcome: success (published), failure (the read threw; training "
-                        + "went on), skipped (due while another read was running)")
+                        + "went on), skipped (due while another read was running), cancelled (stopped by close() at shutdown)")
                 .tags(common).tag("outcome", outcome).register(registry);
     }
 }

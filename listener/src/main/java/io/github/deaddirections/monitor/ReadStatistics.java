@@ -11,7 +11,7 @@ import java.util.function.Consumer;
 
 /**
  * What the listener has observed so far: the latest read's summary, how many reads succeeded,
- * failed or were skipped, and how long the finished reads took. Thread-safe; written by the
+ * failed, were skipped or were cancelled by {@code close()}, and how long the finished reads took. Thread-safe; written by the
  * read thread and the training thread, read by meters at scrape time.
  */
 public final class ReadStatistics {
@@ -20,6 +20,7 @@ public final class ReadStatistics {
     private final LongAdder successes = new LongAdder();
     private final LongAdder failures = new LongAdder();
     private final LongAdder skips = new LongAdder();
+    private final LongAdder cancellations = new LongAdder();
     private final AtomicLong timedReads = new AtomicLong();
     private final AtomicLong readNanos = new AtomicLong();
     private final Set<String> layerTags = new LinkedHashSet<>();
@@ -39,6 +40,11 @@ public final class ReadStatistics {
 
     public long skips() {
         return skips.sum();
+    }
+
+    /** Reads stopped by {@code close()} before they finished: shutdown, not a failure. */
+    public long cancellations() {
+        return cancellations.sum();
     }
 
     public long timedReads() {
@@ -71,6 +77,11 @@ public final class ReadStatistics {
 
     void skipped() {
         skips.increment();
+    }
+
+    /** A read that {@code close()} interrupted; not timed (it did not finish). */
+    void cancelled() {
+        cancellations.increment();
     }
 
     /** Layer tags seen so far, in first-seen order. */

@@ -19,18 +19,19 @@ import java.util.Map;
  * @param multiplicity          global m
  * @param singularFluctuation   the report's global nu if it has one, else the sum of nu over the
  *                              genuine structures, NaN when there are none (see {@link #of})
+ * @param deadReluUnits         ReLU units that never fire on the probe (inactive-unit structures)
  * @param structures            how many structures fall under each {@link StructureTag}
  * @param layerLearningCoefficient per layer tag, the share of lambda's singular part (see {@link #of})
  */
 public record ReadSummary(double epoch, double learningCoefficient, double multiplicity, double singularFluctuation,
                           double gaugeDimension, double regularDimension, double unresolvedDirections,
-                          Map<StructureTag, Integer> structures, Map<String, Double> layerLearningCoefficient) {
+                          double deadReluUnits, Map<StructureTag, Integer> structures, Map<String, Double> layerLearningCoefficient) {
 
     /** The layer tag shared by the layers after the first {@code maxLayerTags}. */
     public static final String OTHER_LAYERS = "other";
 
     public static final ReadSummary NONE = new ReadSummary(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-            Double.NaN, Double.NaN, Map.of(), Map.of());
+            Double.NaN, Double.NaN, Double.NaN, Map.of(), Map.of());
 
     public ReadSummary {
         // Insertion order is kept: layers in network order, tags in StructureTag.all order.
@@ -68,8 +69,10 @@ public record ReadSummary(double epoch, double learningCoefficient, double multi
         }
         double nuSum = 0;
         boolean anyNu = false;
+        int deadRelu = 0;
         for (StructureReport s : report.structures()) {
             structures.merge(StructureTag.of(s, maxOrderTag), 1, Integer::sum);
+            deadRelu += io.github.deaddirections.report.PlainWords.inactiveUnits(s);
             if (s.structureClass() != StructureClass.GENUINE_SINGULARITY) {
                 continue;
             }
@@ -86,7 +89,7 @@ public record ReadSummary(double epoch, double learningCoefficient, double multi
         }
         double nu = g.singularFluctuation() != null ? g.singularFluctuation() : anyNu ? nuSum : Double.NaN;
         return new ReadSummary(epoch, g.learningCoefficient(), g.multiplicity(), nu, g.gaugeDimension(),
-                g.regularDimension(), g.unresolvedDirections(), structures, perLayer);
+                g.regularDimension(), g.unresolvedDirections(), deadRelu, structures, perLayer);
     }
 
     /** The layer tag of the i-th layer. */

@@ -39,6 +39,7 @@ public final class ReportTable {
                     s.singularFluctuation() == null ? "-" : String.format(Locale.ROOT, "%.5f", s.singularFluctuation()),
                     s.certifiedBy() != null ? s.certifiedBy().label() : s.claimedByLaw() ? "(by law)" : "-",
                     String.join(",", s.layers())));
+            PlainWords.describe(s).ifPresent(words -> sb.append("    ").append(words).append('\n'));
             for (DirectionReport d : s.directions()) {
                 if (!d.note().isEmpty()) {
                     sb.append("    ").append(d.role()).append(": ").append(d.note()).append('\n');

@@ -236,6 +236,10 @@ public abstract class ForwardModel {
     }
 
     private void pace(long nanos) {
+        if (Thread.currentThread().isInterrupted()) {
+            // close() of the listener interrupts a read that outlived its shutdown timeout.
+            throw new java.util.concurrent.CancellationException("the read was interrupted");
+        }
         if (cpuShare >= 1.0) {
             return;
         }

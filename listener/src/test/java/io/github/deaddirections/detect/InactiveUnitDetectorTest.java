@@ -106,6 +106,9 @@ class InactiveUnitDetectorTest {
             StructureReport unit = r.structures().stream().filter(s -> s.mechanism().equals(InactiveUnitDetector.MECHANISM))
                     .findFirst().orElseThrow();
             assertEquals(5, unit.dimension(), "w_3 (3), b_3 and a_3");
+            assertEquals("inactive-unit:0:3", unit.id(), "the id names the unit");
+            assertTrue(io.github.deaddirections.report.ReportTable.render(r)
+                    .contains("unit 3 of layer 0 never fires on the probe (dead ReLU unit)"), "the table says it in words");
             assertTrue(unit.directions().stream().map(DirectionReport::order).allMatch(java.util.Objects::isNull));
             assertEquals(0, r.global().unresolvedDirections());
         }

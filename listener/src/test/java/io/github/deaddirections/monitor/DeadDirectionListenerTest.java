@@ -120,9 +120,14 @@ class DeadDirectionListenerTest {
             Thread.sleep(20);
         }
         assertTrue(readThreadsAlive(), "the read is running");
+        long closeStart = System.nanoTime();
         listener.close(); // the blocked detector is interrupted
+        long closeMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - closeStart);
         assertFalse(readThreadsAlive(), "no read thread outlives close()");
-        assertEquals(1, listener.statistics().failures(), "the cancelled read counts as a failure");
+        assertTrue(closeMillis < 200 + BackgroundReads.STOP_GRACE.toMillis(),
+                "close() waits the shutdown timeout and a short grace, not more: " + closeMillis + " ms");
+        assertEquals(1, listener.statistics().cancellations(), "the interrupted read counts as cancelled");
+        assertEquals(0, listener.statistics().failures(), "shutdown is not a failure");
     }
 
     @Test

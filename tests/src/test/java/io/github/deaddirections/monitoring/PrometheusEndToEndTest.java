@@ -141,6 +141,31 @@ class PrometheusEndToEndTest {
         assertEquals("ok", loaded.get(0).path("rules").get(0).path("health").asText());
     }
 
+    /**
+     * The demo shows dead structure forming, and the shipped alerts stay silent while it does: a
+     * read finds dead ReLU units (none at the start), and no alert was firing at any evaluation
+     * (every second) over the run up to 10 s after dead units have stayed for 20 s. A firing alert in normal operation would
+     * page someone for nothing.
+     */
+    @Test
+    void deadUnitsFormAndNoAlertFires() throws Exception {
+        awaitData("deaddirections_reads_total{outcome=\"success\"} >= 1", Duration.ofSeconds(150));
+        assertTrue(query("min_over_time(deaddirections_dead_relu_units[1h]) == 0").size() > 0,
+                "the demo starts without dead units");
+        // Units inactive on the probe for one read can revive; dead units stay: present in every read for 20 s.
+        awaitData("min_over_time(deaddirections_dead_relu_units[20s]) > 0", Duration.ofSeconds(150));
+        Thread.sleep(10_000);
+        assertEquals(rulesLoaded(), alertExpressions().size(), "Prometheus evaluates every shipped rule");
+        JsonNode fired = query("count_over_time(ALERTS{alertstate=\"firing\"}[1h])");
+        assertEquals(0, fired.size(), "alerts that fired during the demo: " + fired + "\ndemo output:\n" + DEMO_OUTPUT);
+        JsonNode failures = query("deaddirections_reads_total{outcome=\"failure\"} > 0");
+        assertEquals(0, failures.size(), "no read failed: " + failures);
+    }
+
+    private static int rulesLoaded() throws Exception {
+        return get("/api/v1/rules").path("data").path("groups").get(0).path("rules").size();
+    }
+
     @Test
     void promtoolAcceptsTheConfigurationTheRulesAndTheExportedMetrics() throws Exception {
         assumeTrue(promtool != null, "no promtool binary (Debian's prometheus package ships it)");
