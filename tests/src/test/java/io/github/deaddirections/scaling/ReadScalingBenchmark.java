@@ -177,27 +177,15 @@ class ReadScalingBenchmark {
                 PROBE, EPOCH_SAMPLES);
         System.out.printf(Locale.ROOT, "%-10s %10s %10s %10s %8s %10s %8s %10s%n", "model", "P", "read ms", "epoch ms",
                 "ratio", "heap MB", "passes", "lambda");
-        double[] lx = new double[rows.size()];
-        double[] ly = new double[rows.size()];
+        double[] sizes = new double[rows.size()];
+        double[] millis = new double[rows.size()];
         for (int i = 0; i < rows.size(); i++) {
             Row r = rows.get(i);
             System.out.printf(Locale.ROOT, "%-10s %10d %10.0f %10.0f %8.3f %10.1f %8d %10.1f%n", r.model(), r.p(), r.readMs(),
                     r.epochMs(), r.readMs() / r.epochMs(), r.peakHeapMb(), r.passes(), r.lambda());
-            lx[i] = Math.log(r.p());
-            ly[i] = Math.log(r.readMs());
+            sizes[i] = r.p();
+            millis[i] = r.readMs();
         }
-        double mx = 0;
-        double my = 0;
-        for (int i = 0; i < lx.length; i++) {
-            mx += lx[i] / lx.length;
-            my += ly[i] / ly.length;
-        }
-        double sxy = 0;
-        double sxx = 0;
-        for (int i = 0; i < lx.length; i++) {
-            sxy += (lx[i] - mx) * (ly[i] - my);
-            sxx += (lx[i] - mx) * (lx[i] - mx);
-        }
-        System.out.printf(Locale.ROOT, "%s: fitted exponent of read time against P: %.2f%n", family, sxy / sxx);
+        System.out.printf(Locale.ROOT, "%s: fitted exponent of read time against P: %.2f%n", family, ScalingExponent.of(sizes, millis));
     }
 }
