@@ -711,6 +711,21 @@ public final class Classifier {
                 return ok;
             }
             List<Direction> tangents = flat.stream().map(Orbit::tangent).toList();
+            if (spectrum != null && tiltAffordable(tangents)) {
+                // Exact path: an orbit is certified when it lies in the part of their span that stays null up to a tilt.
+                List<Direction> span = orthonormal(tangents);
+                List<Direction> certified = test().tiltedNullPart(span, nullSpacePoints(), config.gaugeTestTolerance());
+                for (int i = 0; i < ok.length; i++) {
+                    Direction t = tangents.get(i);
+                    double inside = 0;
+                    for (Direction c : certified) {
+                        double dot = c.dot(t);
+                        inside += dot * dot;
+                    }
+                    ok[i] = inside >= (1 - config.gaugeTestTolerance()) * t.dot(t);
+                }
+                return ok;
+            }
             if (spectrum != null) {
                 for (double[] point : nullSpacePoints()) {
                     boolean[] here = test().stayNull(point, 0, tangents);
@@ -734,7 +749,27 @@ public final class Classifier {
 
         /** The part of span(rest) that stays exactly null at points moved along the null space (exact path). */
         List<Direction> nullPart(List<Direction> rest) {
-            return spectrum == null ? List.of() : test().nullPart(rest, nullSpacePoints(), 0);
+            if (spectrum == null) {
+                return List.of();
+            }
+            return tiltAffordable(rest) ? test().tiltedNullPart(rest, nullSpacePoints(), config.gaugeTestTolerance())
+                    : test().nullPart(rest, nullSpacePoints(), 0);
+        }
+
+        /** Whether the tilt-tolerant test's Jacobians fit the generic gauge test's budget (else the straight test runs). */
+        private boolean tiltAffordable(List<Direction> directions) {
+            return FlatLocusTest.tiltedPasses(directions, snapshot.parameterCount(), POINTS) <= gaugeTestBudget();
+        }
+
+        private List<Direction> orthonormal(List<Direction> vectors) {
+            List<Direction> out = new ArrayList<>();
+            for (Direction v : vectors) {
+                Direction u = GaugeSpan.against(v, out);
+                if (u.norm() > 1e-6 * Math.max(v.norm(), Double.MIN_NORMAL)) {
+                    out.add(u.normalised());
+                }
+            }
+            return out;
         }
 
         private List<double[]> nullSpacePoints() {

@@ -104,6 +104,106 @@ final class FlatLocusTest {
         return out;
     }
 
+    /**
+     * The part of span(basis) (orthonormal) that stays in the exact null space at every point up to
+     * a tilt: the flat directions of a constant unit (its outgoing weights traded against the
+     * consumer's bias by phi(b), its bias against the bias by a phi'(b)) turn as the point moves
+     * along them, staying exactly null in a nearby direction on the same coordinates, while a
+     * crossing component stops being null at all. So, as in the generic gauge test, the null
+     * spaces N_j of the Jacobian on the basis' coordinates at the points are intersected with
+     * span(basis) through the mean squared sine {@code M = B'(I - mean_j N_j N_j')B}: eigenvectors
+     * of M with an eigenvalue at most {@code tolerance} are certified. The Jacobian is the 5-point
+     * stencil: a central difference's h^2 truncation would lift a turning null vector above the floor.
+     */
+    List<Direction> tiltedNullPart(List<Direction> basis, List<double[]> points, double tolerance) {
+        int d = basis.size();
+        List<Direction> out = new ArrayList<>();
+        if (d == 0 || points.isEmpty()) {
+            return out;
+        }
+        int[] support = GaugeTest.support(basis, stepScale.length);
+        int s = support.length;
+        int[][] axes = new int[s][];
+        double[][] ones = new double[s][];
+        double[] steps = new double[s];
+        for (int k = 0; k < s; k++) {
+            axes[k] = new int[]{support[k]};
+            ones[k] = new double[]{1.0};
+            steps[k] = relativeStep * stepScale[support[k]];
+        }
+        // The basis on the support coordinates (its mass elsewhere is rounding spill).
+        double[][] onSupport = new double[d][s];
+        for (int i = 0; i < d; i++) {
+            Direction u = basis.get(i);
+            java.util.Map<Integer, Double> entries = new java.util.HashMap<>();
+            for (int k = 0; k < u.nonZeros(); k++) {
+                entries.put(u.coordinate(k), u.entry(k));
+            }
+            for (int k = 0; k < s; k++) {
+                onSupport[i][k] = entries.getOrDefault(support[k], 0.0);
+            }
+        }
+        DMatrixRMaj m = CommonOps_DDRM.identity(d);
+        for (double[] point : points) {
+            DMatrixRMaj g = fisher.whitenedColumns(point, axes, ones, steps, 0);
+            org.ejml.interfaces.decomposition.SingularValueDecomposition_F64<DMatrixRMaj> svd =
+                    DecompositionFactory_DDRM.svd(g.numRows, g.numCols, false, true, false);
+            if (!svd.decompose(g)) {
+                throw new IllegalStateException("the SVD of a " + g.numRows + " x " + s + " flat-locus Jacobian did not converge");
+            }
+            DMatrixRMaj w = svd.getW(null);
+            DMatrixRMaj v = svd.getV(null, true);
+            int rank = Math.min(w.numRows, w.numCols);
+            for (int row = 0; row < s; row++) {
+                double sv = row < rank ? w.get(row, row) : 0.0;
+                if (sv * sv > floor) {
+                    continue;
+                }
+                // A null vector n of the moved point: subtract (B'n)(B'n)' / points from M.
+                double[] bn = new double[d];
+                for (int i = 0; i < d; i++) {
+                    for (int k = 0; k < s; k++) {
+                        bn[i] += onSupport[i][k] * v.get(row, k);
+                    }
+                }
+                for (int i = 0; i < d; i++) {
+                    for (int j = 0; j < d; j++) {
+                        m.add(i, j, -bn[i] * bn[j] / points.size());
+                    }
+                }
+            }
+        }
+        EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(d, true, true);
+        if (!eig.decompose(m)) {
+            throw new IllegalStateException("eigen-decomposition of a " + d + " x " + d + " flat-locus matrix did not converge");
+        }
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < d; i++) {
+            order.add(i);
+        }
+        order.sort((a, b) -> Double.compare(eig.getEigenvalue(a).real, eig.getEigenvalue(b).real));
+        for (int i : order) {
+            if (eig.getEigenvalue(i).real > tolerance) {
+                continue;
+            }
+            DMatrixRMaj vec = eig.getEigenVector(i);
+            double[] c = new double[d];
+            for (int k = 0; k < d; k++) {
+                c[k] = vec.get(k, 0);
+            }
+            Direction u = GaugeSpan.against(Direction.combination(basis, c), out);
+            if (u.norm() > 1e-6) {
+                out.add(u.normalised());
+            }
+        }
+        return out;
+    }
+
+    /** Forward passes {@link #tiltedNullPart} costs: a 5-point stencil per support coordinate at each point. */
+    static long tiltedPasses(List<Direction> basis, int parameters, int points) {
+        return (4L * GaugeTest.support(basis, parameters).length + 1) * points;
+    }
+
     private DMatrixRMaj columns(double[] point, int movedFrom, List<Direction> vectors) {
         int[][] coordinates = new int[vectors.size()][];
         double[][] values = new double[vectors.size()][];
