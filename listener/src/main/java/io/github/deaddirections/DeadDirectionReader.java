@@ -9,6 +9,7 @@ import io.github.deaddirections.config.ReadConfig;
 import io.github.deaddirections.detect.ActivationNullDetector;
 import io.github.deaddirections.detect.BatchNormGaugeDetector;
 import io.github.deaddirections.detect.AttentionGaugeDetector;
+import io.github.deaddirections.detect.BiasShiftGaugeDetector;
 import io.github.deaddirections.detect.Candidate;
 import io.github.deaddirections.detect.DeepLinearChainDetector;
 import io.github.deaddirections.detect.DetectionContext;
@@ -81,7 +82,7 @@ public final class DeadDirectionReader {
     /** The built-in detectors in precedence order (product blocks before node death, gauges after blocks). */
     public static List<Detector> defaultDetectors() {
         return List.of(new DeepLinearChainDetector(), new ReducedRankDetector(), new NodeDeathDetector(), new DuplicateUnitDetector(),
-                new InactiveUnitDetector(), new RescalingGaugeDetector(), new LogitShiftGaugeDetector(), new LayerNormGaugeDetector(),
+                new InactiveUnitDetector(), new RescalingGaugeDetector(), new BiasShiftGaugeDetector(), new LogitShiftGaugeDetector(), new LayerNormGaugeDetector(),
                 new BatchNormGaugeDetector(), new AttentionGaugeDetector(), new ActivationNullDetector(),
                 new OutputNullDetector(), new FisherNullDetector());
     }

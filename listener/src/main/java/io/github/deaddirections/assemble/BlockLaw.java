@@ -120,6 +120,22 @@ public interface BlockLaw {
                 : new Crossing(new int[]{outgoing, weights, incoming}, new int[]{1, 1, p}, p + 1);
     }
 
+    /**
+     * Node death of a unit whose bias shift is an exact symmetry (an affine, exponential, Moebius or
+     * power piece of phi around b0, with the consumer's bias absorbing constants): the bias axis is
+     * the symmetry's tangent, a gauge, and {@code a phi(b + u) - a phi(b)} is, after the symmetry
+     * and the absorbed constant, {@code A (u + O(u^2))} with A = a phi'(b): the bilinear crossing
+     * {@code K ~ |A|^2 |w|^2} of the outgoing (n_out) and incoming weights (d_in) alone,
+     * {@code lambda_B = min(n_out, d_in)/2}, m_B = 2 when they are equal. The same value as
+     * {@link #nodeDeathAbsorbed} for p = 1 (where the bias was no coordinate of the crossing
+     * either); only the bias's class changes. The diagonal shows order 2.
+     *
+     * @param incomingWeights d_in, the incoming weights without the bias (after gauges)
+     */
+    static Crossing nodeDeathBiasGauge(int outgoing, int incomingWeights) {
+        return new Crossing(new int[]{outgoing, incomingWeights}, new int[]{1, 1}, 2);
+    }
+
     /** Width-one chain {@code (w_1 ... w_L)^2} at 0: lambda = 1/2, m = L; the diagonal shows order L. */
     record Chain(int length) implements BlockLaw {
         @Override

@@ -2,20 +2,9 @@ package io.github.deaddirections.detect;
 
 import io.github.deaddirections.assemble.BlockLaw;
 import io.github.deaddirections.snapshot.LayerInfo;
-import io.github.deaddirections.snapshot.ParameterBlock;
-import io.github.deaddirections.snapshot.Snapshot;
-import org.deeplearning4j.nn.conf.ConvolutionMode;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
-import org.deeplearning4j.nn.conf.layers.PoolingType;
-import org.nd4j.linalg.activations.IActivation;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.OptionalInt;
 
 /**
  * Node death (METHOD 4, 5): a hidden unit or convolution channel whose incoming weights and
@@ -34,12 +23,12 @@ import java.util.OptionalInt;
  * {@code lambda_B = min(n_out/2, d_in/2, (d_in+1)/(2p))} ({@link BlockLaw#nodeDeathAbsorbed}). The dimensions are
  * counted after the gauges that own directions of their own (the classifier projects them off):
  * into a softmax layer the uniform outgoing vector is the logit shift, so n_out counts one less.
+ * Where shifting the unit's bias is an exact symmetry ({@link ShiftSymmetry}: an affine, exponential,
+ * Moebius or power piece of phi around b0), the bias axis is that symmetry's tangent, a flat gauge
+ * claimed by the rescaling or bias-shift detector; the crossing is then of the outgoing and the
+ * incoming weights alone ({@link BlockLaw#nodeDeathBiasGauge}).
  *
- * <p>Not a node death: a unit constant around b0 (a ReLU unit with a negative bias is inactive:
- * {@link InactiveUnitDetector}); a unit with c != 0 whose consumer has no bias to absorb c (its
- * outgoing weights are then live and its incoming ones the tangent of a flat locus); c != 0 into
- * a padded convolution or a sum pooling, where no bias absorbs c exactly. Identity units are left
- * to the product blocks (chain, reduced rank), where the gauge can revive them.
+ * <p>Which dead units have a node death: {@link DeadUnit#all}.
  */
 public final class NodeDeathDetector implements Detector {
 
@@ -57,125 +46,42 @@ public final class NodeDeathDetector implements Detector {
 
     @Override
     public List<Candidate> detect(DetectionContext context) {
-        Snapshot snapshot = context.snapshot();
-        double[] theta = snapshot.parametersView();
-        int p = snapshot.parameterCount();
+        int p = context.snapshot().parameterCount();
         List<Candidate> out = new ArrayList<>();
-        for (LayerInfo layer : snapshot.layers()) {
-            Optional<IActivation> phi = layer.activation();
-            if (phi.isEmpty() || layer.isOutput() || Layers.isIdentity(layer)) {
-                continue;
-            }
-            Map<Double, ActivationTaylor> shapes = new HashMap<>();
-            for (Unit unit : Unit.of(snapshot, layer)) {
-                double scale = Math.max(snapshot.layerRms(List.of(layer.name())),
-                        snapshot.layerRms(List.of(unit.consumer().name())));
-                if (!context.allZero(unit.weights(), scale) || !context.allZero(unit.outgoing(), scale)) {
-                    continue;
-                }
-                double b0 = unit.bias() < 0 ? 0.0 : theta[unit.bias()];
-                ActivationTaylor shape = shapes.computeIfAbsent(b0, z -> ActivationTaylor.at(phi.get(), z));
-                OptionalInt order = shape.order();
-                if (order.isEmpty()) {
-                    continue;
-                }
-                double c = shape.value();
-                Optional<int[]> absorbing = absorbingBiases(snapshot, layer, unit);
-                if (c != 0.0 && absorbing.isEmpty()) {
-                    continue;
-                }
-                out.add(candidate(p, layer, unit, c, absorbing, order.getAsInt(), phi.get()));
-            }
+        for (DeadUnit dead : DeadUnit.all(context)) {
+            out.add(candidate(p, dead));
         }
         return out;
     }
 
-    private static BlockCandidate candidate(int p, LayerInfo layer, Unit unit, double c, Optional<int[]> absorbingBiases,
-                                            int order, IActivation phi) {
-        int[] absorbing = absorbingBiases.orElse(new int[0]);
-        boolean absorbed = absorbingBiases.isPresent();
+    private static BlockCandidate candidate(int p, DeadUnit dead) {
+        Unit unit = dead.unit();
+        LayerInfo layer = unit.layer();
+        int order = dead.order();
+        double c = dead.value();
+        int[] absorbing = dead.absorbingBiases().orElse(new int[0]);
+        boolean absorbed = dead.absorbingBiases().isPresent();
+        // Where shifting the bias is a symmetry, the bias axis is that symmetry's tangent (a gauge
+        // claimed by the rescaling or bias-shift detector), not a coordinate of the crossing.
+        boolean biasIsGauge = dead.biasShiftIsSymmetry();
         int[] outgoing = unit.outgoing();
         List<Direction> outgoingSpan = new ArrayList<>();
-        for (int k = 0; k < outgoing.length; k++) {
+        for (int k : dead.read()) {
             outgoingSpan.add(c == 0.0 ? Direction.axis(p, outgoing[k])
                     : Direction.sparse(p, new int[]{outgoing[k], absorbing[k]}, new double[]{1.0, -c}).normalised());
         }
         List<Direction> incomingSpan = new ArrayList<>();
-        for (int i : unit.incoming()) {
+        for (int i : biasIsGauge ? unit.weights() : unit.incoming()) {
             incomingSpan.add(Direction.axis(p, i));
         }
         String kind = Layers.isConvolution(layer) ? "channel" : "unit";
-        String family = MECHANISM + ":" + layer.name() + ":" + phi + ":p" + order + ":in" + unit.incoming().length
-                + ":out" + outgoing.length + (absorbed ? ":absorbed" : "");
+        String family = MECHANISM + ":" + layer.name() + ":" + dead.activation() + ":p" + order + ":in" + unit.incoming().length
+                + ":out" + dead.read().length + (absorbed ? ":absorbed" : "") + (biasIsGauge ? ":shift-gauge" : "");
         return BlockCandidate.ofComponents(MECHANISM + ":" + layer.name() + ":" + kind + unit.index(), MECHANISM,
                 List.of(layer.name(), unit.consumer().name()),
                 List.of(new BlockComponent("outgoing", outgoingSpan), new BlockComponent("incoming", incomingSpan)),
-                dims -> absorbed ? BlockLaw.nodeDeathAbsorbed(dims[0], dims[1], order)
+                dims -> biasIsGauge ? BlockLaw.nodeDeathBiasGauge(dims[0], dims[1])
+                        : absorbed ? BlockLaw.nodeDeathAbsorbed(dims[0], dims[1], order)
                         : BlockLaw.nodeDeath(dims[0], dims[1], order), family);
-    }
-
-    /**
-     * For each outgoing weight of the unit, the consumer bias that absorbs the unit's constant
-     * output through it; empty when no bias absorbs it exactly (the consumer has no bias, sums
-     * over positions, or pads its input).
-     */
-    private static Optional<int[]> absorbingBiases(Snapshot snapshot, LayerInfo layer, Unit unit) {
-        LayerInfo consumer = unit.consumer();
-        Optional<ParameterBlock> bias = Layers.bias(snapshot, consumer);
-        Optional<ParameterBlock> weights = Layers.weights(snapshot, consumer);
-        if (bias.isEmpty() || weights.isEmpty() || Layers.hasLayerNorm(consumer) || sumsPositions(snapshot, layer)
-                || padsPooling(snapshot, layer)) {
-            return Optional.empty();
-        }
-        if (Layers.isConvolution(consumer) && pads((ConvolutionLayer) consumer.conf())) {
-            return Optional.empty();
-        }
-        if (!Layers.isDense(consumer) && !Layers.isConvolution(consumer)) {
-            return Optional.empty();
-        }
-        int[] b = bias.get().flatIndex();
-        int[] out = new int[unit.outgoing().length];
-        for (int k = 0; k < out.length; k++) {
-            out[k] = b[unit.feeds()[k]];
-        }
-        return Optional.of(out);
-    }
-
-    /** Whether a global sum pooling lies between the layer and its consumer (a constant channel then scales with the image). */
-    private static boolean sumsPositions(Snapshot snapshot, LayerInfo layer) {
-        String next = layer.consumer();
-        while (next != null && Layers.isPassThrough(snapshot.layer(next))) {
-            if (snapshot.layer(next).conf() instanceof GlobalPoolingLayer g && g.getPoolingType() == PoolingType.SUM) {
-                return true;
-            }
-            next = snapshot.layer(next).consumer();
-        }
-        return false;
-    }
-
-    /** Whether a pooling layer between the layer and its consumer pads its input (a constant channel is then not constant at the borders). */
-    private static boolean padsPooling(Snapshot snapshot, LayerInfo layer) {
-        String next = layer.consumer();
-        while (next != null && Layers.isPassThrough(snapshot.layer(next))) {
-            if (snapshot.layer(next).conf() instanceof org.deeplearning4j.nn.conf.layers.SubsamplingLayer sub
-                    && (sub.getConvolutionMode() == ConvolutionMode.Same || java.util.Arrays.stream(sub.getPadding()).anyMatch(q -> q != 0))) {
-                return true;
-            }
-            next = snapshot.layer(next).consumer();
-        }
-        return false;
-    }
-
-    /** Whether a convolution sees zero padding at its borders (then a constant input channel is not constant there). */
-    private static boolean pads(ConvolutionLayer conv) {
-        if (conv.getConvolutionMode() == ConvolutionMode.Same) {
-            return true;
-        }
-        for (int pad : conv.getPadding()) {
-            if (pad != 0) {
-                return true;
-            }
-        }
-        return false;
     }
 }

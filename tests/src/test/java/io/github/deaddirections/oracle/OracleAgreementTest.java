@@ -32,9 +32,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * disagreements are collected and reported at once, by class, with each network's recipe.
  * <p>In {@code mvn verify} only the oracle is checked against theory (200 networks). The read is
  * compared with {@code -Doracle.read=true}: it still disagrees on a known set of networks (issue 12's
- * note lists them by class: constant units' flat loci, bias shifts that are exact symmetries on a
- * linear piece, the affine gauge of identity layers, stencils across kinks), and a red build would
- * hide every other result until they are fixed.
+ * note lists them by class: crossings of an only-outgoing-dead unit with a dead unit it feeds, the
+ * affine gauge of identity layers, stencils across kinks, incoming-dead units next to dead ones),
+ * and a red build would hide every other result until they are fixed.
  */
 class OracleAgreementTest {
 
