@@ -5,6 +5,7 @@ import io.github.deaddirections.report.DeadDirectionReport;
 import io.github.deaddirections.report.ReportTable;
 import io.github.deaddirections.snapshot.Snapshot;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 import java.util.ArrayList;
@@ -30,29 +31,45 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Networks whose spectrum the oracle cannot cut cleanly (ill-conditioned) or whose gauge dimension it
  * finds ambiguous are counted and listed, not compared; the test fails if they exceed 5%. All
  * disagreements are collected and reported at once, by class, with each network's recipe.
- * <p>In {@code mvn verify} only the oracle is checked against theory (200 networks). The read is
- * compared with {@code -Doracle.read=true}: it still disagrees on a known set of networks (issue 12's
+ * <p>In {@code mvn verify} the oracle is checked against theory (200 networks), and the read against
+ * the oracle with a ceiling per class ({@link #KNOWN}); with {@code -Doracle.read=true} the read must
+ * agree everywhere. It still disagrees on a known set of networks (issue 12's
  * note lists them by class: crossings of an only-outgoing-dead unit with a dead unit it feeds, the
  * affine gauge of identity layers, stencils across kinks, incoming-dead units next to dead ones),
- * and a red build would hide every other result until they are fixed.
+ * hence the ceiling: a red build would otherwise hide every other result until they are fixed.
  */
 class OracleAgreementTest {
 
     private static final int DEFAULT_NETWORKS = 200;
     private static final int DESCRIPTIONS_PER_CLASS = 4;
 
+    /**
+     * The read's disagreements with the oracle on the default 200 networks at the last count (issue
+     * 12's note lists them by class). In verify the read may not disagree on more networks of a
+     * class than this: a ratchet that keeps what has been fixed fixed, not a pass mark; with
+     * {@code -Doracle.read=true} every disagreement fails.
+     */
+    private static final Map<String, Integer> KNOWN = Map.of("Fisher rank", 4, "gauge dimension", 19,
+            "lambda, m (disjoint blocks)", 4);
+
     @Test
     void theOracleAgreesWithTheoryOnRandomNetworks() {
-        compare(true);
+        compare(true, Map.of());
     }
 
     @Test
     @EnabledIfSystemProperty(named = "oracle.read", matches = "true")
     void theReadAgreesWithTheOracleOnRandomNetworks() {
-        compare(false);
+        compare(false, Map.of());
     }
 
-    private static void compare(boolean oracleOnly) {
+    @Test
+    @DisabledIfSystemProperty(named = "oracle.read", matches = "true")
+    void theReadDisagreesWithTheOracleOnNoMoreNetworksThanAtTheLastCount() {
+        compare(false, Integer.getInteger("oracle.networks", DEFAULT_NETWORKS) == DEFAULT_NETWORKS ? KNOWN : Map.of());
+    }
+
+    private static void compare(boolean oracleOnly, Map<String, Integer> allowed) {
         int networks = Integer.getInteger("oracle.networks", DEFAULT_NETWORKS);
         Map<String, List<String>> disagreements = new LinkedHashMap<>();
         List<String> skipped = new ArrayList<>();
@@ -125,7 +142,9 @@ class OracleAgreementTest {
         if (illConditioned + ambiguous > 0.05 * networks) {
             failure.append(String.format(Locale.ROOT, "too many networks not compared: %d of %d%n", illConditioned + ambiguous, networks));
         }
-        if (!disagreements.isEmpty()) {
+        boolean withinAllowance = disagreements.entrySet().stream()
+                .allMatch(e -> e.getValue().size() <= allowed.getOrDefault(e.getKey(), 0));
+        if (!disagreements.isEmpty() && !withinAllowance) {
             failure.append("disagreements:\n").append(summary);
             disagreements.forEach((k, v) -> {
                 failure.append("\n===== ").append(k).append(": ").append(v.size()).append(" networks =====\n");
