@@ -31,6 +31,8 @@ final class GaugeSpan {
 
     /** Cosine above which a principal direction lies in both subspaces (directions are unit vectors in float64). */
     private static final double SAME = 1 - 1e-8;
+    /** An entry below this share of a tangent's largest is rounding ({@link #negligible}). */
+    private static final double NEGLIGIBLE = 1e-12;
     /** Below this a remainder is already spanned. */
     private static final double SPANNED = 1e-8;
 
@@ -105,6 +107,19 @@ final class GaugeSpan {
     }
 
     /**
+     * Whether entry k of a tangent is rounding, not a coordinate it moves: a lift of an SVD null
+     * vector of the input (a zero input column found among others) stores every coordinate of its
+     * unit, most at 0 or 1e-17; such an entry cannot keep the tangent out of a span.
+     */
+    private static boolean negligible(Direction d, int k) {
+        double max = 0;
+        for (int j = 0; j < d.nonZeros(); j++) {
+            max = Math.max(max, Math.abs(d.entry(j)));
+        }
+        return Math.abs(d.entry(k)) <= NEGLIGIBLE * max;
+    }
+
+    /**
      * The tangents touching the coordinates that could lie in a combination inside them: repeatedly
      * drop a tangent with a coordinate outside that no other remaining tangent has.
      */
@@ -123,7 +138,7 @@ final class GaugeSpan {
             for (int id : ids) {
                 Direction d = tangents.get(id);
                 for (int k = 0; k < d.nonZeros(); k++) {
-                    if (!inside.contains(d.coordinate(k))) {
+                    if (!inside.contains(d.coordinate(k)) && !negligible(d, k)) {
                         outsideCount.merge(d.coordinate(k), 1, Integer::sum);
                     }
                 }
@@ -131,7 +146,7 @@ final class GaugeSpan {
             for (java.util.Iterator<Integer> it = ids.iterator(); it.hasNext(); ) {
                 Direction d = tangents.get(it.next());
                 for (int k = 0; k < d.nonZeros(); k++) {
-                    if (!inside.contains(d.coordinate(k)) && outsideCount.get(d.coordinate(k)) == 1) {
+                    if (!inside.contains(d.coordinate(k)) && !negligible(d, k) && outsideCount.get(d.coordinate(k)) == 1) {
                         it.remove();
                         changed = true;
                         break;
