@@ -1,0 +1,46 @@
+package io.github.deaddirections.resolve;
+
+/**
+ * sigma^2 of a Gaussian output (METHOD 8). lambda(infinity) does not depend on it, lambda(n) does
+ * (K scales as 1/sigma^2), so the resolution never uses the sigma^2 = 1 convention: it is either
+ * the residual variance at theta-hat over labelled data or the user's value.
+ *
+ * @param value  sigma^2 > 0
+ * @param source how it was obtained, said in the report
+ */
+public record NoiseVariance(double value, String source) {
+
+    public NoiseVariance {
+        if (!(value > 0) || !Double.isFinite(value)) {
+            throw new IllegalArgumentException("the noise variance must be a positive number, got " + value);
+        }
+    }
+
+    public static NoiseVariance given(double value) {
+        return new NoiseVariance(value, "user setting");
+    }
+
+    /**
+     * The residual variance at theta-hat: the mean over samples and outputs of (y - f(x))^2.
+     *
+     * @param fitted the network's outputs at theta-hat on the labelled inputs, one row per sample
+     * @param labels the labels, same shape
+     */
+    public static NoiseVariance residual(double[][] fitted, double[][] labels) {
+        if (fitted.length != labels.length || fitted.length == 0 || fitted[0].length != labels[0].length) {
+            throw new IllegalArgumentException("labels and outputs differ in shape: " + labels.length + " x "
+                    + (labels.length == 0 ? 0 : labels[0].length) + " vs " + fitted.length + " x "
+                    + (fitted.length == 0 ? 0 : fitted[0].length));
+        }
+        double sum = 0;
+        long count = 0;
+        for (int i = 0; i < fitted.length; i++) {
+            for (int c = 0; c < fitted[i].length; c++) {
+                double d = labels[i][c] - fitted[i][c];
+                sum += d * d;
+                count++;
+            }
+        }
+        return new NoiseVariance(sum / count, "residual variance at theta-hat over " + fitted.length + " labelled samples");
+    }
+}
