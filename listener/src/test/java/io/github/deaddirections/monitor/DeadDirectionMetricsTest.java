@@ -60,7 +60,7 @@ class DeadDirectionMetricsTest {
         assertEquals(1, timer.count(), EPS);
         assertTrue(timer.totalTime(java.util.concurrent.TimeUnit.SECONDS) > 0);
         Path report = reports.resolve("cell-epoch-00001-iteration-00000000.json");
-        assertTrue(Files.readString(report).contains("\"dead-directions/v1\""), "the read is written as JSON");
+        assertTrue(Files.readString(report).contains("\"dead-directions/v2\""), "the read is written as JSON");
         for (Meter m : registry.getMeters()) {
             assertEquals("cell", m.getId().getTag("model"), m.getId().getName() + " carries the model tag");
         }
