@@ -94,7 +94,7 @@ public final class HtmlReport {
         h.append("<h2>Learning coefficient</h2>\n<table>\n");
         h.append("<tr><th></th><th>lambda(inf), m(inf): exact at these parameters</th><th>lambda(n), m(n): at sample size n</th></tr>\n");
         Resolution res = r.resolution();
-        h.append("<tr><td>lambda, m</td><td>").append(Xml.number(g.learningCoefficient())).append(g.exact() ? "" : " (an upper bound)")
+        h.append("<tr><td>lambda (learning coefficient), m</td><td>").append(Xml.number(g.learningCoefficient())).append(g.exact() ? "" : " (an upper bound)")
                 .append(", m = ").append(g.multiplicity()).append("</td><td>")
                 .append(res == null || res.learningCoefficient() == null ? "-" : Xml.number(res.learningCoefficient()) + ", m = "
                         + res.multiplicity())
