@@ -1,5 +1,6 @@
 package io.github.deaddirections.resolve;
 
+import io.github.deaddirections.assemble.ReducedRank;
 import io.github.deaddirections.detect.Layers;
 import io.github.deaddirections.snapshot.LayerInfo;
 import io.github.deaddirections.snapshot.ParameterBlock;
@@ -65,7 +66,10 @@ final class BottleneckTruncation {
             String id = "bottleneck:" + first.name() + "-" + second.name();
             List<Snap> snaps = new ArrayList<>();
             for (int k = rank - 1; k >= 0; k--) {
-                snaps.add(snap(id + ":rank-" + k, List.of(first.name(), second.name()), w1, w2, u, v, k, b1, b2));
+                // Aoyagi-Watanabe at the trained rank minus at rank k: what the law says the snap saves.
+                double saving = ReducedRank.learningCoefficient(m, n, h, Math.min(rank, h))
+                        - ReducedRank.learningCoefficient(m, n, h, k);
+                snaps.add(snap(id + ":rank-" + k, List.of(first.name(), second.name()), w1, w2, u, v, k, b1, b2, saving));
             }
             if (!snaps.isEmpty()) {
                 out.add(new NearSingularStructure(id, snaps));
@@ -75,7 +79,7 @@ final class BottleneckTruncation {
     }
 
     private static Snap snap(String name, List<String> layers, DMatrixRMaj w1, DMatrixRMaj w2, DMatrixRMaj u, DMatrixRMaj v,
-                             int k, ParameterBlock b1, ParameterBlock b2) {
+                             int k, ParameterBlock b1, ParameterBlock b2, double saving) {
         int m = w1.numRows;
         int h = w1.numCols;
         int n = w2.numCols;
@@ -106,7 +110,7 @@ final class BottleneckTruncation {
                 values[at++] = w2s.get(i, j);
             }
         }
-        return new Snap(name, layers, set, values, new int[0], new double[0], set.length);
+        return new Snap(name, layers, set, values, new int[0], new double[0], set.length, saving);
     }
 
     private static boolean isLinearNoBias(Snapshot snapshot, LayerInfo layer) {

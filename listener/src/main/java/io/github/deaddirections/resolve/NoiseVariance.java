@@ -10,6 +10,9 @@ package io.github.deaddirections.resolve;
  */
 public record NoiseVariance(double value, String source) {
 
+    /** Residual variances below this share of the labels' mean square count as an exact fit [ours]. */
+    static final double EXACT_FIT = 1e-12;
+
     public NoiseVariance {
         if (!(value > 0) || !Double.isFinite(value)) {
             throw new IllegalArgumentException("the noise variance must be a positive number, got " + value);
@@ -33,14 +36,24 @@ public record NoiseVariance(double value, String source) {
                     + (fitted.length == 0 ? 0 : fitted[0].length));
         }
         double sum = 0;
+        double squares = 0;
         long count = 0;
         for (int i = 0; i < fitted.length; i++) {
             for (int c = 0; c < fitted[i].length; c++) {
                 double d = labels[i][c] - fitted[i][c];
                 sum += d * d;
+                squares += labels[i][c] * labels[i][c];
                 count++;
             }
         }
-        return new NoiseVariance(sum / count, "residual variance at theta-hat over " + fitted.length + " labelled samples");
+        double variance = sum / count;
+        String source = "residual variance at theta-hat over " + fitted.length + " labelled samples";
+        // Labels the network reproduces exactly (a planted cell): no noise is seen. The floor keeps K
+        // finite; any snap that moves the outputs then loses, so lambda(n) = lambda(infinity).
+        double floor = EXACT_FIT * Math.max(squares / count, Double.MIN_NORMAL);
+        if (!(variance > floor)) {
+            return new NoiseVariance(floor, source + " (fitted exactly: floored at " + EXACT_FIT + " x the labels' mean square)");
+        }
+        return new NoiseVariance(variance, source);
     }
 }

@@ -52,7 +52,9 @@ final class UnitDeactivation {
                 values[d] = theta[set[d]] - 2 * max;
                 String id = "rarely-active-unit:" + l.layer().name() + ":" + j;
                 out.add(new NearSingularStructure(id, List.of(new Snap(id, List.of(l.layer().name(), l.layer().consumer()),
-                        set, values, new int[0], new double[0], d + 1 + l.outputs()))));
+                        set, values, new int[0], new double[0], d + 1 + l.outputs(),
+                        // an inactive unit's dimensions are all flat: the law saves all of them
+                        (d + 1 + l.outputs()) / 2.0))));
             }
         }
         return out;

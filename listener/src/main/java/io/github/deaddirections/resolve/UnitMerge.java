@@ -60,7 +60,10 @@ final class UnitMerge {
                     }
                     String id = "near-duplicate-units:" + l.layer().name() + ":" + a + "+" + b;
                     out.add(new NearSingularStructure(id, List.of(new Snap(id, List.of(l.layer().name(), l.layer().consumer()),
-                            set, values, new int[0], new double[0], 2 * (d + 1 + l.outputs())))));
+                            set, values, new int[0], new double[0], 2 * (d + 1 + l.outputs()),
+                            // the incoming difference becomes the quartic (n/4 instead of n/2), the
+                            // outgoing difference flat (METHOD 5, duplicate units)
+                            (d + 1) / 4.0 + l.outputs() / 2.0))));
                 }
             }
         }

@@ -58,7 +58,10 @@ final class UnitRemoval {
                 shifts[o] = theta[l.consumerWeights().index(j, o)] * mean;
             }
         }
+        // The unit's d + 1 + n_out live dimensions become a node death, lambda_B = min(n_out, d + 1) / 2
+        // at p = 1 (METHOD 5): the law saves max(n_out, d + 1) / 2.
         return new Snap("near-dead-unit:" + l.layer().name() + ":" + j, List.of(l.layer().name(),
-                l.layer().consumer()), set, new double[set.length], shifted, shifts, d + 1 + outputs);
+                l.layer().consumer()), set, new double[set.length], shifted, shifts, d + 1 + outputs,
+                Math.max(outputs, d + 1) / 2.0);
     }
 }
