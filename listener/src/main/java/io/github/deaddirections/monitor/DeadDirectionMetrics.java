@@ -14,7 +14,7 @@ import java.util.function.ToLongFunction;
 /**
  * Binds the dead-direction meters to a Micrometer registry. Every meter reads
  * {@link ReadStatistics} when it is scraped; nothing here runs during training. Tags are bounded:
- * {@code model} on every meter, {@code class} x {@code order} from a fixed set, at most
+ * {@code model} on every meter, {@code resolution} (exact, sample) on lambda and m, {@code class} x {@code order} from a fixed set, at most
  * {@code maxLayerTags + 1} values of {@code layer}, four of {@code outcome}. The README
  * lists every meter.
  */
