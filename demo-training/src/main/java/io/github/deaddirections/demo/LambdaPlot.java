@@ -20,8 +20,7 @@ import java.util.stream.Stream;
  * between consecutive reads in the second half of training.
  *
  * <pre>
- * mvn -q -pl demo-training exec:java -Dexec.mainClass=io.github.deaddirections.demo.LambdaPlot \
- *     -Dexec.args="REPORT_DIR OUT.svg"
+ * mvn -q -pl demo-training -am compile exec:java -Dexec.args="plot REPORT_DIR OUT.svg"
  * </pre>
  */
 public final class LambdaPlot {
