@@ -140,7 +140,7 @@ public final class HtmlReport {
     private static void phases(StringBuilder h, Resolution res) {
         h.append("<h2>Phases at n = ").append(res.sampleSize()).append("</h2>\n<p>F_n(phase) - F_n(theta-hat) = n K + (lambda* - lambda)"
                 + " log n - (m* - m) log log n; the lowest wins. ").append(res.phasesNotRead())
-                .append(" snaps were not read (their n K alone exceeds what they could save).</p>\n<table>\n")
+                .append(" snaps were not read (they could not win, were predicted to lose, or were beyond the 4 exact reads).</p>\n<table>\n")
                 .append("<tr><th></th><th>snapped structures</th><th>K</th><th>lambda</th><th>m</th><th>delta lambda</th>"
                         + "<th>delta F_n</th></tr>\n");
         for (Phase p : res.phases()) {

@@ -95,7 +95,7 @@ public final class ReportTable {
                     String.format(Locale.ROOT, "%.4g", p.kl()), num(p.learningCoefficient()), p.multiplicity(),
                     num(p.deltaLambda()), String.format(Locale.ROOT, "%.4g", p.deltaFreeEnergy())));
         }
-        sb.append(String.format(Locale.ROOT, "  %d phases compared, %d snaps not read (their n K alone exceeds what they could save);"
+        sb.append(String.format(Locale.ROOT, "  %d phases compared, %d snaps not read (they could not win, were predicted to lose, or were beyond the 4 reads);"
                 + " resolution took %.1f ms, %d forward passes%n", res.phases().size(), res.phasesNotRead(), res.millis(),
                 res.forwardPasses()));
     }

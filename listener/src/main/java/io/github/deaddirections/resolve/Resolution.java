@@ -13,7 +13,7 @@ import java.util.List;
  * @param learningCoefficient lambda(n), or null when it cannot be computed (see {@code note})
  * @param multiplicity        m(n), or null with lambda(n)
  * @param phases              every phase compared, theta-hat first, the chosen one flagged
- * @param phasesNotRead       snaps whose n K alone exceeds anything they could save (not read)
+ * @param phasesNotRead       snaps not read: their n K alone exceeds anything they could save, the law predicts they lose, or they came after the most promising few
  * @param forwardPasses       passes spent on the resolution (the reads at the snapped points included)
  * @param millis              wall time of the resolution
  * @param note                why lambda(n) is missing, else empty
