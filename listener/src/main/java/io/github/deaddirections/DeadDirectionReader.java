@@ -40,6 +40,10 @@ import io.github.deaddirections.report.GlobalReport;
 import io.github.deaddirections.report.ReadTiming;
 import io.github.deaddirections.report.StructureClass;
 import io.github.deaddirections.report.StructureReport;
+import io.github.deaddirections.resolve.ExactReader;
+import io.github.deaddirections.resolve.Resolution;
+import io.github.deaddirections.resolve.Resolver;
+import io.github.deaddirections.resolve.SampleSize;
 import io.github.deaddirections.snapshot.LayerInfo;
 import io.github.deaddirections.snapshot.Snapshot;
 import org.slf4j.Logger;
@@ -96,12 +100,39 @@ public final class DeadDirectionReader {
     }
 
     /**
-     * Reads a snapshot.
+     * Reads a snapshot: lambda(infinity) at theta-hat and lambda(n) at n = the probe size. A
+     * Gaussian output then has no lambda(n) (its noise variance is unknown; the resolution says so):
+     * use {@link #read(Snapshot, SampleSize)}.
      *
      * @throws ReadInputException for an unsupported loss (or layer, when the exact Fisher cannot
      *                            stand in for the structural detectors)
      */
     public DeadDirectionReport read(Snapshot snapshot) {
+        return read(snapshot, SampleSize.ofProbe());
+    }
+
+    /**
+     * Reads a snapshot and resolves it at a sample size (METHOD 8): the exact read at theta-hat, then
+     * the phases' free energies, each phase read exactly at its snapped theta*.
+     */
+    public DeadDirectionReport read(Snapshot snapshot, SampleSize sampleSize) {
+        DeadDirectionReport exact = readExact(snapshot);
+        Resolution resolution = new Resolver(config).resolve(snapshot, exact.global().learningCoefficient(),
+                exact.global().multiplicity(), sampleSize, snapped -> {
+                    DeadDirectionReport at = readExact(snapped);
+                    return new ExactReader.Coefficients(at.global().learningCoefficient(), at.global().multiplicity());
+                });
+        LOG.debug("resolution at n = {}: lambda(n) = {}, m(n) = {}, {} phases, {} ms, {} forward passes",
+                resolution.sampleSize(), resolution.learningCoefficient(), resolution.multiplicity(), resolution.phases().size(),
+                resolution.millis(), resolution.forwardPasses());
+        return exact.withResolution(resolution);
+    }
+
+    /**
+     * The exact read alone: lambda(infinity), m(infinity) at theta-hat, no resolution (the report's
+     * {@code resolution} is null).
+     */
+    public DeadDirectionReport readExact(Snapshot snapshot) {
         long start = System.nanoTime();
         long passesBefore = snapshot.model().forwardPasses();
         snapshot.model().pacing(config.cpuShare());

@@ -4,6 +4,9 @@ import io.github.deaddirections.config.ReadConfig;
 import io.github.deaddirections.report.DeadDirectionReport;
 import io.github.deaddirections.report.DirectionReport;
 import io.github.deaddirections.report.GlobalReport;
+import io.github.deaddirections.report.PlainWords;
+import io.github.deaddirections.resolve.Phase;
+import io.github.deaddirections.resolve.Resolution;
 import io.github.deaddirections.report.StructureReport;
 
 import java.util.ArrayList;
@@ -89,8 +92,22 @@ public final class HtmlReport {
     private static void summary(StringBuilder h, DeadDirectionReport r) {
         GlobalReport g = r.global();
         h.append("<h2>Learning coefficient</h2>\n<table>\n");
-        row(h, "lambda (learning coefficient)", Xml.number(g.learningCoefficient()) + (g.exact() ? "" : " (an upper bound)"));
-        row(h, "m (multiplicity)", Integer.toString(g.multiplicity()));
+        h.append("<tr><th></th><th>lambda(inf), m(inf): exact at these parameters</th><th>lambda(n), m(n): at sample size n</th></tr>\n");
+        Resolution res = r.resolution();
+        h.append("<tr><td>lambda (learning coefficient), m</td><td>").append(Xml.number(g.learningCoefficient())).append(g.exact() ? "" : " (an upper bound)")
+                .append(", m = ").append(g.multiplicity()).append("</td><td>")
+                .append(res == null || res.learningCoefficient() == null ? "-" : Xml.number(res.learningCoefficient()) + ", m = "
+                        + res.multiplicity())
+                .append(res == null ? "" : Xml.escape(" (n = " + res.sampleSize() + ", " + res.sampleSizeSource() + ")"))
+                .append("</td></tr>\n");
+        h.append("<tr><td>what it means</td><td>").append(Xml.escape(PlainWords.exactCoefficient())).append("</td><td>")
+                .append(Xml.escape(PlainWords.sampleCoefficient())).append("</td></tr>\n");
+        if (res != null && res.noiseVariance() != null) {
+            row(h, "noise variance", Xml.number(res.noiseVariance()) + " (" + Xml.escape(res.noiseVarianceSource()) + ")");
+        }
+        if (res != null && !res.note().isEmpty()) {
+            row(h, "lambda(n) not computed", Xml.escape(res.note()));
+        }
         row(h, "nu (singular fluctuation)", g.singularFluctuation() == null ? "per structure (below)"
                 : Xml.number(g.singularFluctuation()));
         row(h, "parameters P", Integer.toString(r.parameters()));
@@ -110,6 +127,29 @@ public final class HtmlReport {
                 + Xml.number(s.fisherScale()) + "), gap " + Xml.number(s.gapDecades()) + " decades"
                 + (s.narrowGap() ? ": narrow, the rank is uncertain" : "")));
         row(h, "read time", Xml.number(r.timing().totalMillis()) + " ms, " + r.timing().forwardPasses() + " forward passes");
+        if (res != null) {
+            row(h, "resolution time", Xml.number(res.millis()) + " ms, " + res.forwardPasses() + " forward passes");
+        }
+        h.append("</table>\n");
+        if (res != null && !res.phases().isEmpty()) {
+            phases(h, res);
+        }
+    }
+
+    /** The phases lambda(n) compared (METHOD 8), the chosen one marked. */
+    private static void phases(StringBuilder h, Resolution res) {
+        h.append("<h2>Phases at n = ").append(res.sampleSize()).append("</h2>\n<p>F_n(phase) - F_n(theta-hat) = n K + (lambda* - lambda)"
+                + " log n - (m* - m) log log n; the lowest wins. ").append(res.phasesNotRead())
+                .append(" snaps were not read (they could not win, were predicted to lose, or were beyond the 4 exact reads).</p>\n<table>\n")
+                .append("<tr><th></th><th>snapped structures</th><th>K</th><th>lambda</th><th>m</th><th>delta lambda</th>"
+                        + "<th>delta F_n</th></tr>\n");
+        for (Phase p : res.phases()) {
+            h.append("<tr><td>").append(p.chosen() ? "chosen" : p.eligible() ? "" : "(left the locus)").append("</td><td>")
+                    .append(Xml.escape(p.structures().isEmpty() ? "theta-hat (nothing snapped)" : String.join(" + ", p.structures())))
+                    .append("</td><td>").append(Xml.number(p.kl())).append("</td><td>").append(Xml.number(p.learningCoefficient()))
+                    .append("</td><td>").append(p.multiplicity()).append("</td><td>").append(Xml.number(p.deltaLambda()))
+                    .append("</td><td>").append(Xml.number(p.deltaFreeEnergy())).append("</td></tr>\n");
+        }
         h.append("</table>\n");
     }
 

@@ -5,6 +5,8 @@ import io.github.deaddirections.config.ReadConfig;
 import io.github.deaddirections.report.DeadDirectionReport;
 import io.github.deaddirections.report.ReportJson;
 import io.github.deaddirections.report.ReportTable;
+import io.github.deaddirections.resolve.NoiseVariance;
+import io.github.deaddirections.resolve.SampleSize;
 import io.github.deaddirections.snapshot.Snapshot;
 import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -49,7 +51,7 @@ final class ReadCommand implements Callable<Integer> {
                     + "listener-only settings are ignored with a note) or a flat YAML/JSON of ReadConfig names, e.g. radiusPoints: 24.")
     Path config;
 
-    @Option(names = "--json", paramLabel = "OUT.json", description = "Write the report as JSON (schema dead-directions/v1).")
+    @Option(names = "--json", paramLabel = "OUT.json", description = "Write the report as JSON (schema dead-directions/v2).")
     Path json;
 
     @Option(names = "--html", paramLabel = "OUT.html", description = "Write a self-contained HTML report with one plot per direction.")
@@ -61,6 +63,17 @@ final class ReadCommand implements Callable<Integer> {
     @Option(names = "--label-columns", paramLabel = "K", defaultValue = "0",
             description = "CSV probes: the last K columns are labels, not features (default: ${DEFAULT-VALUE}).")
     int labelColumns;
+
+    @Option(names = "--sample-size", paramLabel = "N",
+            description = "n for lambda(n), the learning coefficient of the phase that dominates the posterior at n samples"
+                    + " (default: the number of probe samples, stated in the output).")
+    Long sampleSize;
+
+    @Option(names = "--noise-variance", paramLabel = "S2",
+            description = "Noise variance of a Gaussian (MSE) output for lambda(n). Default: the residual variance at the"
+                    + " model's parameters over the probe's labels, when it has numeric ones; without either, a Gaussian"
+                    + " output has no lambda(n).")
+    Double noiseVariance;
 
     @Option(names = {"-q", "--quiet"}, description = "No progress on standard error.")
     boolean quiet;
@@ -87,8 +100,9 @@ final class ReadCommand implements Callable<Integer> {
             return Snapshot.of(network, inputs);
         });
         DeadDirectionReader reader = DeadDirectionReader.builder().config(settings).build();
+        SampleSize n = sampleSize(snapshot);
         DeadDirectionReport report = progress.phase("reading " + snapshot.parameterCount() + " parameters on "
-                + snapshot.probeSamples() + " probe samples " + Arrays.toString(inputs.shape()), () -> reader.read(snapshot));
+                + snapshot.probeSamples() + " probe samples " + Arrays.toString(inputs.shape()), () -> reader.read(snapshot, n));
 
         if (json != null || html != null) {
             progress.phase("writing " + outputs(), () -> {
@@ -108,6 +122,29 @@ final class ReadCommand implements Callable<Integer> {
         out.print(ReportTable.render(report));
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /** n and sigma^2 for lambda(n): the options, else the probe's size and its labels' residual variance. */
+    private SampleSize sampleSize(Snapshot snapshot) {
+        if (sampleSize != null && sampleSize < 2) {
+            throw new BadInputException("--sample-size must be at least 2, got " + sampleSize);
+        }
+        if (noiseVariance != null && !(noiseVariance > 0)) {
+            throw new BadInputException("--noise-variance must be positive, got " + noiseVariance);
+        }
+        SampleSize n = sampleSize == null ? new SampleSize(0, "probe samples (default; set --sample-size to the training set size)", null)
+                : new SampleSize(sampleSize, "--sample-size", null);
+        if (noiseVariance != null) {
+            return n.withNoiseVariance(new NoiseVariance(noiseVariance, "--noise-variance"));
+        }
+        java.util.Optional<double[][]> labels = ProbeLabels.load(probe, labelColumns, maxSamples);
+        if (labels.isPresent()) {
+            double[][] fitted = snapshot.model().output(snapshot.parametersView());
+            if (fitted.length == labels.get().length && fitted[0].length == labels.get()[0].length) {
+                return n.withNoiseVariance(NoiseVariance.residual(fitted, labels.get()));
+            }
+        }
+        return n;
     }
 
     private String outputs() {

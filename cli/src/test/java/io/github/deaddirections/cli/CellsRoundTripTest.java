@@ -99,7 +99,7 @@ class CellsRoundTripTest {
 
         JsonNode read = JSON.readTree(json.toFile());
         JsonNode expected = JSON.readTree(cells().resolve(name + ".expected.json").toFile());
-        assertEquals("dead-directions/v1", read.path("schema").asText());
+        assertEquals("dead-directions/v2", read.path("schema").asText());
         assertMatchesPrediction(name, read, expected);
         assertMatchesLibrary(name, read, libraryRead(name));
         assertOnePlotPerDirection(name, html, read);

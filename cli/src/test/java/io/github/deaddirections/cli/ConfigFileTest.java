@@ -24,8 +24,9 @@ class ConfigFileTest {
     void theShippedListenerFileGivesItsReadSectionAndNamesWhatItIgnores() {
         ConfigFile.Loaded loaded = ConfigFile.loadWithNotes(SHIPPED);
         assertEquals(ReadConfig.defaults().radiusPoints(), loaded.config().radiusPoints());
-        assertEquals(List.of("model", "schedule", "probe", "whenBusy", "shutdownTimeoutSeconds", "reportDirectory", "metrics"),
-                loaded.ignoredListenerSettings());
+        // resolution: the listener's n and sigma^2; a read takes --sample-size and --noise-variance instead.
+        assertEquals(List.of("model", "schedule", "probe", "whenBusy", "shutdownTimeoutSeconds", "reportDirectory", "metrics",
+                "resolution"), loaded.ignoredListenerSettings());
         assertTrue(loaded.note(SHIPPED).contains("uses its 'read' section and ignores model, schedule"), loaded.note(SHIPPED));
     }
 

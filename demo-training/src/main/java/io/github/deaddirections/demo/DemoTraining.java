@@ -36,6 +36,11 @@ public final class DemoTraining {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("plot")) {
+            // exec:java has one main class: "plot REPORT_DIR OUT.svg" draws lambda over a run's reports.
+            LambdaPlot.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         DemoOptions options;
         try {
             options = DemoOptions.parse(args);

@@ -22,10 +22,13 @@ import java.util.regex.Pattern;
  * @param maxLayerTags    layers with their own {@code layer} tag; later layers share {@code layer="other"}
  * @param maxOrderTag     the largest order with its own {@code order} tag; higher orders share one tag
  * @param read            the settings of each read
+ * @param sampleSize      n for lambda(n) (METHOD 8): the training set size; 0 counts it over the first epoch
+ * @param noiseVariance   sigma^2 of a Gaussian output for lambda(n), or null for the residual variance at the
+ *                        read's parameters over the probe's labels
  */
 public record ListenerConfig(String model, ReadSchedule schedule, int probeExamples, BusyPolicy whenBusy,
                              Duration shutdownTimeout, Path reportDirectory, int maxLayerTags, int maxOrderTag,
-                             ReadConfig read) {
+                             ReadConfig read, long sampleSize, Double noiseVariance) {
 
     /** Prometheus label values may be anything, but a model name should also be a safe file and panel name. */
     private static final Pattern MODEL_NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
@@ -54,6 +57,12 @@ public record ListenerConfig(String model, ReadSchedule schedule, int probeExamp
         }
         if (read == null) {
             throw new ConfigException("read", "is missing");
+        }
+        if (sampleSize < 0 || sampleSize == 1) {
+            throw new ConfigException("resolution.sampleSize", sampleSize + " must be 0 (count the first epoch) or at least 2");
+        }
+        if (noiseVariance != null && !(noiseVariance > 0 && Double.isFinite(noiseVariance))) {
+            throw new ConfigException("resolution.noiseVariance", noiseVariance + " must be a positive number");
         }
     }
 
@@ -86,6 +95,8 @@ public record ListenerConfig(String model, ReadSchedule schedule, int probeExamp
         private int maxLayerTags = 16;
         private int maxOrderTag = 4;
         private ReadConfig.Builder read = ReadConfig.builder().cpuShare(DEFAULT_CPU_SHARE);
+        private long sampleSize;
+        private Double noiseVariance;
 
         private Builder() {
         }
@@ -98,6 +109,10 @@ public record ListenerConfig(String model, ReadSchedule schedule, int probeExamp
         public Builder reportDirectory(Path v) { this.reportDirectory = v; return this; }
         public Builder maxLayerTags(int v) { this.maxLayerTags = v; return this; }
         public Builder maxOrderTag(int v) { this.maxOrderTag = v; return this; }
+        /** n for lambda(n), the training set size (default 0: counted over the first epoch). */
+        public Builder sampleSize(long v) { this.sampleSize = v; return this; }
+        /** sigma^2 of a Gaussian output for lambda(n) (default: the residual variance over the probe's labels). */
+        public Builder noiseVariance(Double v) { this.noiseVariance = v; return this; }
 
         /** The read settings, to change in place (their keys are prefixed {@code read.} in errors). */
         public ReadConfig.Builder read() {
@@ -118,7 +133,7 @@ public record ListenerConfig(String model, ReadSchedule schedule, int probeExamp
                 throw new ConfigException("read." + e.key(), e.getMessage().substring(e.getMessage().indexOf("': ") + 3));
             }
             return new ListenerConfig(model, schedule, probeExamples, whenBusy, shutdownTimeout, reportDirectory,
-                    maxLayerTags, maxOrderTag, built);
+                    maxLayerTags, maxOrderTag, built, sampleSize, noiseVariance);
         }
     }
 }

@@ -129,6 +129,9 @@ public final class ListenerConfigYaml {
                 n.isNull() || text("reportDirectory", n).isBlank() ? null : Path.of(n.asText())));
         m.put("metrics.maxLayerTags", (d, n) -> d.builder.maxLayerTags(integer("metrics.maxLayerTags", n)));
         m.put("metrics.maxOrderTag", (d, n) -> d.builder.maxOrderTag(integer("metrics.maxOrderTag", n)));
+        m.put("resolution.sampleSize", (d, n) -> d.builder.sampleSize(integer("resolution.sampleSize", n)));
+        m.put("resolution.noiseVariance", (d, n) -> d.builder.noiseVariance(n.isNull() ? null
+                : number("resolution.noiseVariance", n)));
         readSettings(m);
         return m;
     }

@@ -8,6 +8,8 @@ import io.github.deaddirections.detect.Detector;
 import io.github.deaddirections.report.DeadDirectionReport;
 import io.github.deaddirections.report.ReportJson;
 import io.github.deaddirections.snapshot.LayerInfo;
+import io.github.deaddirections.resolve.NoiseVariance;
+import io.github.deaddirections.resolve.SampleSize;
 import io.github.deaddirections.snapshot.Snapshot;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -61,6 +63,11 @@ public final class DeadDirectionListener extends BaseTrainingListener implements
     private final ListenerConfig config;
     private final DeadDirectionReader reader;
     private final INDArray probe;
+    /** The probe's labels (rows), or null: the residual variance for lambda(n) of a Gaussian output. */
+    private final double[][] probeLabels;
+    /** Examples seen in the first epoch, counted on the training thread: n for lambda(n) unless set. */
+    private final java.util.concurrent.atomic.AtomicLong firstEpochExamples = new java.util.concurrent.atomic.AtomicLong();
+    private volatile boolean firstEpochDone;
     private final ReadStatistics statistics = new ReadStatistics();
     private final DeadDirectionMetrics metrics;
     private final BackgroundReads reads;
@@ -69,10 +76,11 @@ public final class DeadDirectionListener extends BaseTrainingListener implements
     private ModelCopier copier;
     private volatile boolean closed;
 
-    private DeadDirectionListener(Builder b, INDArray probe, DeadDirectionReader reader) {
+    private DeadDirectionListener(Builder b, DataSet probe, DeadDirectionReader reader) {
         this.config = b.config.build();
         this.reader = reader;
-        this.probe = probe;
+        this.probe = probe.getFeatures();
+        this.probeLabels = ProbeData.labels(probe);
         this.onRead = b.onRead;
         this.metrics = new DeadDirectionMetrics(statistics, config.model(), config.maxOrderTag());
         this.reads = new BackgroundReads(config.whenBusy(), config.shutdownTimeout(), config.read().cpuShare() < 1);
@@ -114,6 +122,7 @@ public final class DeadDirectionListener extends BaseTrainingListener implements
     public void onEpochEnd(Model model) {
         // DL4J calls this before it increments the epoch count.
         int completedEpochs = epochCount(model) + 1;
+        firstEpochDone = true;
         if (config.schedule().dueAfterEpoch(completedEpochs)) {
             scheduleRead(model, completedEpochs, iterationCount(model));
         }
@@ -121,6 +130,9 @@ public final class DeadDirectionListener extends BaseTrainingListener implements
 
     @Override
     public void iterationDone(Model model, int iteration, int epoch) {
+        if (!firstEpochDone && config.sampleSize() == 0) {
+            firstEpochExamples.addAndGet(Math.max(0, model.batchSize()));
+        }
         // DL4J passes the iteration count before it increments it.
         if (config.schedule().dueAfterIteration(iteration + 1L)) {
             scheduleRead(model, epoch, iteration + 1L);
@@ -157,7 +169,7 @@ public final class DeadDirectionListener extends BaseTrainingListener implements
         try {
             Snapshot snapshot = copy.snapshot(parameters, probe);
             layers = snapshot.layers().stream().map(LayerInfo::name).toList();
-            report = reader.read(snapshot);
+            report = reader.read(snapshot, sampleSize(snapshot));
         } catch (Throwable t) {
             if (cancelledByClose(t)) {
                 statistics.cancelled();
@@ -282,10 +294,37 @@ public final class DeadDirectionListener extends BaseTrainingListener implements
         return 0;
     }
 
+    /**
+     * n and sigma^2 for lambda(n): n as set, else the training examples counted over the first
+     * epoch (so far, while it runs); sigma^2 as set, else the residual variance over the probe's labels.
+     */
+    private SampleSize sampleSize(Snapshot snapshot) {
+        SampleSize n;
+        long counted = firstEpochExamples.get();
+        if (config.sampleSize() > 0) {
+            n = new SampleSize(config.sampleSize(), "training set size (setting)", null);
+        } else if (counted >= 2) {
+            n = new SampleSize(counted, firstEpochDone ? "training set size (counted over the first epoch)"
+                    : "training examples seen so far (the first epoch is not complete)", null);
+        } else {
+            n = SampleSize.ofProbe();
+        }
+        if (config.noiseVariance() != null) {
+            return n.withNoiseVariance(new NoiseVariance(config.noiseVariance(), "setting"));
+        }
+        if (probeLabels != null) {
+            double[][] fitted = snapshot.model().output(snapshot.parametersView());
+            if (fitted.length == probeLabels.length && fitted[0].length == probeLabels[0].length) {
+                return n.withNoiseVariance(NoiseVariance.residual(fitted, probeLabels));
+            }
+        }
+        return n;
+    }
+
     /** Settings, probe data and where results go; {@link #build()} checks that they make sense. */
     public static final class Builder {
         private ListenerConfig.Builder config = ListenerConfig.builder();
-        private Supplier<INDArray> probe;
+        private Supplier<DataSet> probe;
         private DeadDirectionReader reader;
         private final List<Detector> detectors = new ArrayList<>();
         private MeterRegistry registry;
@@ -303,6 +342,21 @@ public final class DeadDirectionListener extends BaseTrainingListener implements
         /** The value of the {@code model} tag on every meter. */
         public Builder model(String name) {
             config.model(name);
+            return this;
+        }
+
+        /**
+         * n for lambda(n), the training set size; by default it is counted over the first epoch
+         * (reads during the first epoch use the examples seen so far).
+         */
+        public Builder sampleSize(long n) {
+            config.sampleSize(n);
+            return this;
+        }
+
+        /** sigma^2 of a Gaussian output for lambda(n); by default the residual variance over the probe's labels. */
+        public Builder noiseVariance(double variance) {
+            config.noiseVariance(variance);
             return this;
         }
 
@@ -331,7 +385,7 @@ public final class DeadDirectionListener extends BaseTrainingListener implements
             return this;
         }
 
-        /** Writes every read as JSON ({@code dead-directions/v1}) into this folder. */
+        /** Writes every read as JSON ({@code dead-directions/v2}) into this folder. */
         public Builder reportDirectory(Path directory) {
             config.reportDirectory(directory);
             return this;
@@ -344,27 +398,27 @@ public final class DeadDirectionListener extends BaseTrainingListener implements
 
         /** The probe inputs: the features of this data set. */
         public Builder probe(DataSet data) {
-            this.probe = () -> ProbeData.of(data);
+            this.probe = () -> new DataSet(ProbeData.of(data), data.getLabels() == null ? null : data.getLabels().dup());
             return this;
         }
 
         /** The probe inputs: the first {@code examples} examples of the iterator, taken once in build(). */
         public Builder probe(Iterator<DataSet> iterator, int examples) {
             config.probeExamples(examples);
-            this.probe = () -> ProbeData.first(iterator, examples);
+            this.probe = () -> ProbeData.firstExamples(iterator, examples);
             return this;
         }
 
         /** As {@link #probe(Iterator, int)}; the iterator is reset afterwards when it supports it. */
         public Builder probe(DataSetIterator iterator, int examples) {
             config.probeExamples(examples);
-            this.probe = () -> ProbeData.first(iterator, examples);
+            this.probe = () -> ProbeData.firstExamples(iterator, examples);
             return this;
         }
 
         /** As {@link #probe(DataSetIterator, int)} with {@code probe.examples} from the settings. */
         public Builder probe(DataSetIterator iterator) {
-            this.probe = () -> ProbeData.first(iterator, config.build().probeExamples());
+            this.probe = () -> ProbeData.firstExamples(iterator, config.build().probeExamples());
             return this;
         }
 

@@ -14,7 +14,7 @@ import java.util.function.ToLongFunction;
 /**
  * Binds the dead-direction meters to a Micrometer registry. Every meter reads
  * {@link ReadStatistics} when it is scraped; nothing here runs during training. Tags are bounded:
- * {@code model} on every meter, {@code class} x {@code order} from a fixed set, at most
+ * {@code model} on every meter, {@code resolution} (exact, sample) on lambda and m, {@code class} x {@code order} from a fixed set, at most
  * {@code maxLayerTags + 1} values of {@code layer}, four of {@code outcome}. The README
  * lists every meter.
  */
@@ -34,9 +34,18 @@ public final class DeadDirectionMetrics implements MeterBinder {
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        summaryGauge(registry, "learning.coefficient", ReadSummary::learningCoefficient,
-                "Watanabe's learning coefficient lambda of the latest read (a bound when the read is not exact)");
-        summaryGauge(registry, "multiplicity", ReadSummary::multiplicity, "Multiplicity m of lambda, latest read");
+        // resolution=exact: lambda(infinity) at the parameters; resolution=sample: lambda(n) at the
+        // training set size (METHOD 8), the one that does not flicker with near-zero eigenvalues.
+        resolvedGauge(registry, "learning.coefficient", "exact", ReadSummary::learningCoefficient,
+                "Watanabe's learning coefficient of the latest read: resolution=exact is lambda(infinity) at the parameters"
+                        + " (a bound when the read is not exact), resolution=sample is lambda(n) at the training set size");
+        resolvedGauge(registry, "learning.coefficient", "sample", ReadSummary::sampleLearningCoefficient,
+                "Watanabe's learning coefficient of the latest read: resolution=exact is lambda(infinity) at the parameters"
+                        + " (a bound when the read is not exact), resolution=sample is lambda(n) at the training set size");
+        resolvedGauge(registry, "multiplicity", "exact", ReadSummary::multiplicity,
+                "Multiplicity m of lambda, latest read: resolution=exact is m(infinity), resolution=sample is m(n)");
+        resolvedGauge(registry, "multiplicity", "sample", ReadSummary::sampleMultiplicity,
+                "Multiplicity m of lambda, latest read: resolution=exact is m(infinity), resolution=sample is m(n)");
         summaryGauge(registry, "singular.fluctuation", ReadSummary::singularFluctuation,
                 "Singular fluctuation nu: the global value when defined, else the sum of nu(k) over genuine "
                         + "singularities; NaN when there is none");
@@ -77,6 +86,12 @@ public final class DeadDirectionMetrics implements MeterBinder {
     private void summaryGauge(MeterRegistry registry, String name, ToDoubleFunction<ReadSummary> value, String description) {
         Gauge.builder(PREFIX + name, statistics, s -> value.applyAsDouble(s.latest()))
                 .description(description).tags(common).strongReference(true).register(registry);
+    }
+
+    private void resolvedGauge(MeterRegistry registry, String name, String resolution, ToDoubleFunction<ReadSummary> value,
+                               String description) {
+        Gauge.builder(PREFIX + name, statistics, s -> value.applyAsDouble(s.latest()))
+                .description(description).tags(common).tag("resolution", resolution).strongReference(true).register(registry);
     }
 
     private void outcomeCounter(MeterRegistry registry, String outcome, ToLongFunction<ReadStatistics> count) {

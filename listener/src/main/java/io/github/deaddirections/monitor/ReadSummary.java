@@ -17,20 +17,23 @@ import java.util.Map;
  * @param epoch                 completed epochs when the parameters were copied
  * @param learningCoefficient   global lambda
  * @param multiplicity          global m
+ * @param sampleLearningCoefficient lambda(n), the resolution's (METHOD 8); NaN when the read has none
+ * @param sampleMultiplicity    m(n); NaN with lambda(n)
  * @param singularFluctuation   the report's global nu if it has one, else the sum of nu over the
  *                              genuine structures, NaN when there are none (see {@link #of})
  * @param deadReluUnits         ReLU units that never fire on the probe (inactive-unit structures)
  * @param structures            how many structures fall under each {@link StructureTag}
  * @param layerLearningCoefficient per layer tag, the share of lambda's singular part (see {@link #of})
  */
-public record ReadSummary(double epoch, double learningCoefficient, double multiplicity, double singularFluctuation,
+public record ReadSummary(double epoch, double learningCoefficient, double multiplicity,
+                          double sampleLearningCoefficient, double sampleMultiplicity, double singularFluctuation,
                           double gaugeDimension, double regularDimension, double unresolvedDirections,
                           double deadReluUnits, Map<StructureTag, Integer> structures, Map<String, Double> layerLearningCoefficient) {
 
     /** The layer tag shared by the layers after the first {@code maxLayerTags}. */
     public static final String OTHER_LAYERS = "other";
 
-    public static final ReadSummary NONE = new ReadSummary(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+    public static final ReadSummary NONE = new ReadSummary(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
             Double.NaN, Double.NaN, Double.NaN, Map.of(), Map.of());
 
     public ReadSummary {
@@ -88,7 +91,10 @@ public record ReadSummary(double epoch, double learningCoefficient, double multi
             }
         }
         double nu = g.singularFluctuation() != null ? g.singularFluctuation() : anyNu ? nuSum : Double.NaN;
-        return new ReadSummary(epoch, g.learningCoefficient(), g.multiplicity(), nu, g.gaugeDimension(),
+        var res = report.resolution();
+        boolean resolved = res != null && res.learningCoefficient() != null;
+        return new ReadSummary(epoch, g.learningCoefficient(), g.multiplicity(),
+                resolved ? res.learningCoefficient() : Double.NaN, resolved ? res.multiplicity() : Double.NaN, nu, g.gaugeDimension(),
                 g.regularDimension(), g.unresolvedDirections(), deadRelu, structures, perLayer);
     }
 

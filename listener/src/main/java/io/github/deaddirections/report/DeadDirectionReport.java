@@ -1,18 +1,22 @@
 package io.github.deaddirections.report;
 
+import io.github.deaddirections.resolve.Resolution;
+
 import java.util.List;
 import java.util.Optional;
 
 /**
  * The result of one read: every dead direction with its order and class, grouped into
- * structures, and the global (lambda, m). Immutable. {@link ReportJson} writes it in the
- * {@code dead-directions/v1} schema; {@link ReportTable} as a table for people.
+ * structures, and the global (lambda, m) at theta-hat, lambda(infinity); beside it the resolution
+ * lambda(n) at sample size n (METHOD 8). Immutable. {@link ReportJson} writes it in the
+ * {@code dead-directions/v2} schema; {@link ReportTable} as a table for people.
  *
  * @param parameters   P, all trainable parameters
  * @param probeSamples N, probe inputs used at every radius
  * @param fisherRank   rank of the exact expected Fisher, or null when it was not computed (P above
  *                     the fisher-null limit)
  * @param spectrum     how the null space was cut from the spectrum (null with fisherRank)
+ * @param resolution   lambda(n), m(n) and the phases compared, or null when the read was not resolved
  */
 public record DeadDirectionReport(
         int parameters,
@@ -21,12 +25,31 @@ public record DeadDirectionReport(
         List<StructureReport> structures,
         GlobalReport global,
         ReadTiming timing,
-        SpectrumSummary spectrum) {
+        SpectrumSummary spectrum,
+        Resolution resolution) {
 
-    public static final String SCHEMA = "dead-directions/v1";
+    public static final String SCHEMA = "dead-directions/v2";
 
     public DeadDirectionReport {
         structures = List.copyOf(structures);
+    }
+
+    /** A report without a resolution (lambda(infinity) only). */
+    public DeadDirectionReport(int parameters, int probeSamples, Integer fisherRank, List<StructureReport> structures,
+                               GlobalReport global, ReadTiming timing, SpectrumSummary spectrum) {
+        this(parameters, probeSamples, fisherRank, structures, global, timing, spectrum, null);
+    }
+
+    /**
+     * The same report with its resolution. {@code timing} stays the exact read's; the resolution
+     * reports its own passes and time.
+     */
+    public DeadDirectionReport withResolution(Resolution resolution) {
+        return new DeadDirectionReport(parameters, probeSamples, fisherRank, structures, global, timing, spectrum, resolution);
+    }
+
+    public Optional<Resolution> resolutionSummary() {
+        return Optional.ofNullable(resolution);
     }
 
     public Optional<SpectrumSummary> spectrumSummary() {

@@ -30,6 +30,17 @@ public final class PlainWords {
         return Optional.empty();
     }
 
+    /** What lambda(infinity) means, in one line. */
+    public static String exactCoefficient() {
+        return "the exact learning coefficient at these parameters: what the posterior would see with unlimited data";
+    }
+
+    /** What lambda(n) means, in one line. */
+    public static String sampleCoefficient() {
+        return "the learning coefficient of the simplest nearby network that fits as well at this sample size"
+                + " (the posterior's dominant phase at n); structure weaker than about 1/sqrt(n) counts as absent";
+    }
+
     /** How many dead ReLU units an inactive-unit structure holds (0 for any other structure). */
     public static int inactiveUnits(StructureReport s) {
         Matcher m = INACTIVE.matcher(s.id());

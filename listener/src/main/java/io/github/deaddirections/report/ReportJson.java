@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 
+import io.github.deaddirections.resolve.Phase;
+import io.github.deaddirections.resolve.Resolution;
+
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -16,7 +19,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
- * Writes a report in the {@code dead-directions/v1} JSON schema, field by field in a fixed order
+ * Writes a report in the {@code dead-directions/v2} JSON schema, field by field in a fixed order
  * (other tools and dashboards parse it). The same report always gives the same bytes, timing
  * aside. Non-finite numbers are written as null.
  */
@@ -93,6 +96,7 @@ public final class ReportJson {
             g.writeNumberField("structuresRead", gl.structuresRead());
             g.writeNumberField("structuresClaimedByLaw", gl.structuresClaimedByLaw());
             g.writeEndObject();
+            resolution(g, report.resolution());
             g.writeObjectFieldStart("timing");
             g.writeFieldName("totalMillis");
             number(g, report.timing().totalMillis());
@@ -102,6 +106,56 @@ public final class ReportJson {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** v2: lambda(n), m(n) and every phase compared (METHOD 8); null when the read was not resolved. */
+    private static void resolution(JsonGenerator g, Resolution r) throws IOException {
+        if (r == null) {
+            g.writeNullField("resolution");
+            return;
+        }
+        g.writeObjectFieldStart("resolution");
+        g.writeNumberField("sampleSize", r.sampleSize());
+        g.writeStringField("sampleSizeSource", r.sampleSizeSource());
+        g.writeFieldName("noiseVariance");
+        number(g, r.noiseVariance());
+        if (r.noiseVarianceSource() == null) {
+            g.writeNullField("noiseVarianceSource");
+        } else {
+            g.writeStringField("noiseVarianceSource", r.noiseVarianceSource());
+        }
+        g.writeFieldName("learningCoefficient");
+        number(g, r.learningCoefficient());
+        g.writeFieldName("multiplicity");
+        integer(g, r.multiplicity());
+        g.writeArrayFieldStart("phases");
+        for (Phase p : r.phases()) {
+            g.writeStartObject();
+            g.writeArrayFieldStart("structures");
+            for (String s : p.structures()) {
+                g.writeString(s);
+            }
+            g.writeEndArray();
+            g.writeFieldName("kl");
+            number(g, p.kl());
+            g.writeFieldName("learningCoefficient");
+            number(g, p.learningCoefficient());
+            g.writeNumberField("multiplicity", p.multiplicity());
+            g.writeFieldName("deltaLambda");
+            number(g, p.deltaLambda());
+            g.writeFieldName("deltaFreeEnergy");
+            number(g, p.deltaFreeEnergy());
+            g.writeBooleanField("eligible", p.eligible());
+            g.writeBooleanField("chosen", p.chosen());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeNumberField("phasesNotRead", r.phasesNotRead());
+        g.writeNumberField("forwardPasses", r.forwardPasses());
+        g.writeFieldName("millis");
+        number(g, r.millis());
+        g.writeStringField("note", r.note());
+        g.writeEndObject();
     }
 
     private static void structure(JsonGenerator g, StructureReport s) throws IOException {

@@ -1,5 +1,8 @@
 package io.github.deaddirections.report;
 
+import io.github.deaddirections.resolve.Phase;
+import io.github.deaddirections.resolve.Resolution;
+
 import java.util.Locale;
 
 /** The report as a plain-text table for people: one line per structure, then the global triple. */
@@ -54,6 +57,7 @@ public final class ReportTable {
                 "lambda = %s%s, m = %d   (regular %d, gauge %d, genuine structures %d, unresolved %d)%n",
                 num(g.learningCoefficient()), g.exact() ? "" : " (bound: not every structure enumerates)", g.multiplicity(),
                 g.regularDimension(), g.gaugeDimension(), g.genuineStructures(), g.unresolvedDirections()));
+        r.resolutionSummary().ifPresent(res -> resolution(sb, g, res));
         if (g.structuresClaimedByLaw() > 0) {
             sb.append(String.format(Locale.ROOT, "genuine blocks: %d read, %d claimed by the law of their kind (%s)%n",
                     g.structuresRead(), g.structuresClaimedByLaw(), "a few of each kind are read; the rest follow them"));
@@ -67,6 +71,33 @@ public final class ReportTable {
         sb.append(String.format(Locale.ROOT, "read took %.1f ms, %d forward passes%n", r.timing().totalMillis(),
                 r.timing().forwardPasses()));
         return sb.toString();
+    }
+
+    /** lambda(infinity) and lambda(n) side by side, one line of words each, then the phases. */
+    private static void resolution(StringBuilder sb, GlobalReport g, Resolution res) {
+        sb.append(String.format(Locale.ROOT, "lambda(inf) = %s, m(inf) = %d   |   lambda(n) = %s, m(n) = %s   (n = %d, %s%s)%n",
+                num(g.learningCoefficient()), g.multiplicity(),
+                res.learningCoefficient() == null ? "-" : num(res.learningCoefficient()),
+                res.multiplicity() == null ? "-" : res.multiplicity().toString(), res.sampleSize(), res.sampleSizeSource(),
+                res.noiseVariance() == null ? "" : String.format(Locale.ROOT, "; noise variance %.4g, %s", res.noiseVariance(),
+                        res.noiseVarianceSource())));
+        sb.append("  lambda(inf): ").append(PlainWords.exactCoefficient()).append('\n');
+        sb.append("  lambda(n):   ").append(PlainWords.sampleCoefficient()).append('\n');
+        if (!res.note().isEmpty()) {
+            sb.append("  lambda(n) not computed: ").append(res.note()).append('\n');
+            return;
+        }
+        String fmt = "  %-6s %-44s %11s %9s %4s %9s %12s%n";
+        sb.append(String.format(Locale.ROOT, fmt, "phase", "snapped structures", "K", "lambda", "m", "dlambda", "dF_n"));
+        for (Phase p : res.phases()) {
+            sb.append(String.format(Locale.ROOT, fmt, p.chosen() ? "chosen" : p.eligible() ? "" : "(left)",
+                    clip(p.structures().isEmpty() ? "theta-hat (nothing snapped)" : String.join(" + ", p.structures()), 44),
+                    String.format(Locale.ROOT, "%.4g", p.kl()), num(p.learningCoefficient()), p.multiplicity(),
+                    num(p.deltaLambda()), String.format(Locale.ROOT, "%.4g", p.deltaFreeEnergy())));
+        }
+        sb.append(String.format(Locale.ROOT, "  %d phases compared, %d snaps not read (they could not win, were predicted to lose, or were beyond the 4 reads);"
+                + " resolution took %.1f ms, %d forward passes%n", res.phases().size(), res.phasesNotRead(), res.millis(),
+                res.forwardPasses()));
     }
 
     private static String num(double v) {

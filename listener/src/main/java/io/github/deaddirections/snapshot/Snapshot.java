@@ -226,6 +226,21 @@ public final class Snapshot {
         return moved;
     }
 
+    /**
+     * An independent snapshot of the same network at other parameters (a snapped point theta* of
+     * the resolution, METHOD 8): a copy of this snapshot's forward model, anchored at theta and
+     * sharing its pass counter. This snapshot and the user's network are unchanged.
+     */
+    public Snapshot at(double[] theta) {
+        if (theta.length != this.parameters.length) {
+            throw new IllegalArgumentException("the parameter vector has " + theta.length + " entries, the network "
+                    + this.parameters.length);
+        }
+        ForwardModel copy = model.copy();
+        copy.anchor(theta);
+        return new Snapshot(theta.clone(), probe, layout, layers, copy);
+    }
+
     private static double[] checkedParameters(INDArray parameters) {
         if (parameters == null || parameters.isEmpty()) {
             throw new ReadInputException("the network has no parameters");

@@ -36,14 +36,17 @@ class DeadDirectionMetricsTest {
         Cell cell = ConstructedCells.tanhNodeDeath(1);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (DeadDirectionListener listener = DeadDirectionListener.builder().model("cell").everyEpochs(1)
-                .probe(new org.nd4j.linalg.dataset.DataSet(cell.probe(), null)).meterRegistry(registry)
+                .probe(new org.nd4j.linalg.dataset.DataSet(cell.probe(), null)).noiseVariance(1.0).meterRegistry(registry)
                 .reportDirectory(reports).build()) {
             assertTrue(Double.isNaN(gauge(registry, "deaddirections.learning.coefficient")), "no value before the first read");
             listener.onEpochEnd(cell.network()); // as DL4J does at the end of the first epoch
             assertTrue(listener.awaitReads(Duration.ofSeconds(120)));
         }
-        assertEquals(8.5, gauge(registry, "deaddirections.learning.coefficient"), EPS);
-        assertEquals(1, gauge(registry, "deaddirections.multiplicity"), EPS);
+        assertEquals(8.5, registry.get("deaddirections.learning.coefficient").tag("resolution", "exact").gauge().value(), EPS);
+        assertEquals(1, registry.get("deaddirections.multiplicity").tag("resolution", "exact").gauge().value(), EPS);
+        double sample = registry.get("deaddirections.learning.coefficient").tag("resolution", "sample").gauge().value();
+        assertTrue(sample <= 8.5 + EPS, "lambda(n) <= lambda(infinity): " + sample);
+        assertTrue(registry.get("deaddirections.multiplicity").tag("resolution", "sample").gauge().value() >= 1);
         assertEquals(1, gauge(registry, "deaddirections.read.epoch"), EPS);
         assertEquals(16, gauge(registry, "deaddirections.regular.dimension"), EPS);
         assertEquals(0, gauge(registry, "deaddirections.gauges.dimension"), EPS);
@@ -60,7 +63,7 @@ class DeadDirectionMetricsTest {
         assertEquals(1, timer.count(), EPS);
         assertTrue(timer.totalTime(java.util.concurrent.TimeUnit.SECONDS) > 0);
         Path report = reports.resolve("cell-epoch-00001-iteration-00000000.json");
-        assertTrue(Files.readString(report).contains("\"dead-directions/v1\""), "the read is written as JSON");
+        assertTrue(Files.readString(report).contains("\"dead-directions/v2\""), "the read is written as JSON");
         for (Meter m : registry.getMeters()) {
             assertEquals("cell", m.getId().getTag("model"), m.getId().getName() + " carries the model tag");
         }

@@ -174,7 +174,7 @@ class PrometheusEndToEndTest {
         awaitData("deaddirections_reads_total{outcome=\"success\"} > 0", Duration.ofSeconds(150));
         String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + demoPort + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
-        assertTrue(metrics.contains("deaddirections_learning_coefficient{model=\"e2e\"}"), metrics);
+        assertTrue(metrics.contains("deaddirections_learning_coefficient{model=\"e2e\",resolution=\"exact\"}"), metrics);
         Process check = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true).start();
         check.getOutputStream().write(metrics.getBytes(StandardCharsets.UTF_8));
         check.getOutputStream().close();

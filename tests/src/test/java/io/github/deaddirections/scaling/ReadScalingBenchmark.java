@@ -83,7 +83,7 @@ class ReadScalingBenchmark {
         }
     }
 
-    private static MultiLayerNetwork mlp(int width) {
+    static MultiLayerNetwork mlp(int width) {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(1).updater(new Adam(1e-3)).list()
                 .layer(new DenseLayer.Builder().nIn(32).nOut(width).activation(Activation.TANH).build())
                 .layer(new DenseLayer.Builder().nIn(width).nOut(width).activation(Activation.RELU).build())

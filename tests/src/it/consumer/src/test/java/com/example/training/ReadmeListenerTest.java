@@ -59,7 +59,7 @@ class ReadmeListenerTest {
             assertEquals(60 / 5, successes + skipped + cancelled, "every scheduled read is counted once\n" + metrics);
             assertTrue(successes >= 1, "at least one read finished\n" + metrics);
             // A 3-4-1 tanh network: 21 parameters, at most 21/2 in lambda, and a finite value once read.
-            double lambda = value(metrics, "deaddirections_learning_coefficient\\{model=\"my-mlp\"\\}");
+            double lambda = value(metrics, "deaddirections_learning_coefficient\\{model=\"my-mlp\",resolution=\"exact\"\\}");
             assertTrue(lambda > 0 && lambda <= 21 / 2.0, "lambda = " + lambda);
         } finally {
             server.stop(0);
