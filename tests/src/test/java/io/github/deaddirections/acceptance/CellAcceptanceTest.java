@@ -29,7 +29,7 @@ class CellAcceptanceTest {
             .config(ReadConfig.builder().gaugeCrossCheck(true).build()).build();
 
     private static DeadDirectionReport read(Cell cell) {
-        DeadDirectionReport report = READER.read(Snapshot.of(cell.network(), cell.probe()));
+        DeadDirectionReport report = READER.readExact(Snapshot.of(cell.network(), cell.probe()));
         System.out.println("== " + cell.name() + "\n" + ReportTable.render(report));
         return report;
     }

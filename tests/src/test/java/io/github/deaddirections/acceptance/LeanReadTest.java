@@ -35,7 +35,7 @@ class LeanReadTest {
     void theLeanReadGivesEveryCellsPredictionForFewerPasses(String name) {
         Cell cell = ConstructedCells.byName(name, 1);
         Cell.Prediction expected = cell.prediction();
-        DeadDirectionReport lean = LEAN.read(Snapshot.of(cell.network(), cell.probe()));
+        DeadDirectionReport lean = LEAN.readExact(Snapshot.of(cell.network(), cell.probe()));
         assertEquals(expected.rank(), lean.fisherRank(), "Fisher rank");
         assertEquals(expected.gaugeDimension(), lean.global().gaugeDimension(), "gauge dimension");
         assertEquals(expected.learningCoefficient(), lean.global().learningCoefficient(), 1e-9, "lambda");
@@ -48,7 +48,7 @@ class LeanReadTest {
             assertEquals(1, genuine.get(i).directions().size(), "only the characteristic direction is read");
         }
         if (!expected.genuine().isEmpty()) {
-            DeadDirectionReport full = DeadDirectionReader.withDefaults().read(Snapshot.of(cell.network(), cell.probe()));
+            DeadDirectionReport full = DeadDirectionReader.withDefaults().readExact(Snapshot.of(cell.network(), cell.probe()));
             assertTrue(lean.timing().forwardPasses() < full.timing().forwardPasses(),
                     "lean " + lean.timing().forwardPasses() + " passes, full " + full.timing().forwardPasses());
         }

@@ -80,7 +80,7 @@ class NoFalseFlatsTest {
             kill(net, 0, A);
             kill(net, 1, B);
             INDArray probe = probe(seed, inputs);
-            DeadDirectionReport r = DeadDirectionReader.withDefaults().read(Snapshot.of(net, probe));
+            DeadDirectionReport r = DeadDirectionReader.withDefaults().readExact(Snapshot.of(net, probe));
             String what = activation + " " + output + " seed " + seed + "\n" + ReportTable.render(r);
 
             int params = (inputs * H1 + H1) + (H1 * H2 + H2) + (H2 * classes + classes);
@@ -128,7 +128,7 @@ class NoFalseFlatsTest {
                 .build());
         net.init();
         randomise(net, seed);
-        DeadDirectionReport r = DeadDirectionReader.withDefaults().read(Snapshot.of(net, probe(seed, 3)));
+        DeadDirectionReport r = DeadDirectionReader.withDefaults().readExact(Snapshot.of(net, probe(seed, 3)));
         String what = "seed " + seed + "\n" + ReportTable.render(r);
         assertEquals(21, r.fisherRank(), what);
         assertEquals(10.5, r.global().learningCoefficient(), 1e-12, what);

@@ -36,8 +36,8 @@ class StructuralPathAgreementTest {
     @MethodSource("cells")
     void theStructuralPathAgreesWithTheExactPath(String name) {
         Cell cell = ConstructedCells.byName(name, 2);
-        DeadDirectionReport exact = DeadDirectionReader.withDefaults().read(Snapshot.of(cell.network(), cell.probe()));
-        DeadDirectionReport structural = STRUCTURAL.read(Snapshot.of(cell.network(), cell.probe()));
+        DeadDirectionReport exact = DeadDirectionReader.withDefaults().readExact(Snapshot.of(cell.network(), cell.probe()));
+        DeadDirectionReport structural = STRUCTURAL.readExact(Snapshot.of(cell.network(), cell.probe()));
         Cell.Prediction expected = cell.prediction();
         assertTrue(structural.fisherRank() == null, "no exact Fisher on the structural path");
         for (DeadDirectionReport r : List.of(exact, structural)) {

@@ -102,7 +102,7 @@ class TrainedNetworkCostTest {
             }
         }
         INDArray probe = x.get(NDArrayIndex.interval(0, PROBE)).dup();
-        DeadDirectionReport report = DeadDirectionReader.withDefaults().read(Snapshot.of(net, probe));
+        DeadDirectionReport report = DeadDirectionReader.withDefaults().readExact(Snapshot.of(net, probe));
         System.out.printf("trained %d-parameter network: %d forward passes, %.0f ms, rank %d, lambda %.2f%n",
                 report.parameters(), report.timing().forwardPasses(), report.timing().totalMillis(), report.fisherRank(),
                 report.global().learningCoefficient());

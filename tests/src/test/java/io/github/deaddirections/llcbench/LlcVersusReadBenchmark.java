@@ -95,7 +95,7 @@ class LlcVersusReadBenchmark {
         static ReadRun of(MultiLayerNetwork network, org.nd4j.linalg.api.ndarray.INDArray probe, DeadDirectionReader reader) {
             long start = System.nanoTime();
             Snapshot snapshot = Snapshot.of(network, probe);
-            DeadDirectionReport report = reader.read(snapshot);
+            DeadDirectionReport report = reader.readExact(snapshot);
             double millis = (System.nanoTime() - start) / 1e6;
             return new ReadRun(report.global().learningCoefficient(), report.global().exact(),
                     snapshot.model().forwardPasses(), millis);

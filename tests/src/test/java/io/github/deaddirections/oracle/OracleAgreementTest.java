@@ -104,7 +104,7 @@ class OracleAgreementTest {
             long t0 = System.nanoTime();
             DeadDirectionReport r;
             try {
-                r = DeadDirectionReader.withDefaults().read(Snapshot.of(p.net(), p.probe()));
+                r = DeadDirectionReader.withDefaults().readExact(Snapshot.of(p.net(), p.probe()));
             } catch (RuntimeException e) {
                 add(disagreements, "read threw", p, o, e.toString(), null);
                 continue;

@@ -135,7 +135,7 @@ class PlantedFamiliesBenchmark {
         List<String> planted = plant(net, new Random(11));
         INDArray probe = x.get(NDArrayIndex.interval(0, PROBE)).dup();
         long r0 = System.nanoTime();
-        DeadDirectionReport report = DeadDirectionReader.withDefaults().read(Snapshot.of(net, probe));
+        DeadDirectionReport report = DeadDirectionReader.withDefaults().readExact(Snapshot.of(net, probe));
         double readMs = (System.nanoTime() - r0) / 1e6;
         int found = 0;
         for (String id : planted) {

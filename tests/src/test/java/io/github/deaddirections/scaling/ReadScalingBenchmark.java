@@ -138,7 +138,7 @@ class ReadScalingBenchmark {
         DeadDirectionReader reader = DeadDirectionReader.builder().config(config.build()).build();
         resetPeaks();
         long r0 = System.nanoTime();
-        DeadDirectionReport report = reader.read(Snapshot.of(net, probe));
+        DeadDirectionReport report = reader.readExact(Snapshot.of(net, probe));
         double readMs = (System.nanoTime() - r0) / 1e6;
         Row row = new Row(name, report.parameters(), readMs, epochMs, peakHeapMb(), report.timing().forwardPasses(),
                 report.global().learningCoefficient());
@@ -147,7 +147,7 @@ class ReadScalingBenchmark {
                 name, row.p(), readMs, epochMs, readMs / epochMs, row.passes(), row.lambda());
         if (Boolean.getBoolean("bench.exactCheck") && report.parameters() <= ReadConfig.defaults().fisherNullLimit()) {
             // A second method on the same trained network: the exact Fisher's rank and null space.
-            DeadDirectionReport exact = DeadDirectionReader.withDefaults().read(Snapshot.of(net, probe));
+            DeadDirectionReport exact = DeadDirectionReader.withDefaults().readExact(Snapshot.of(net, probe));
             System.out.printf(Locale.ROOT, "exact path on %s: fisher rank %d, lambda %.1f (structural path %.1f), gauge %d%n",
                     name, exact.fisherRank(), exact.global().learningCoefficient(), row.lambda(),
                     exact.global().gaugeDimension());
