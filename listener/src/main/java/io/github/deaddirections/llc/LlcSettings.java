@@ -55,7 +55,7 @@ public record LlcSettings(double stepSize, double localization, Double nBeta, in
      * minibatch noise from the gradient and from the recorded loss. The price is cost: 8800
      * forward+backward passes over all n samples. sigma^2 stays 1 (the likelihood of unit-noise
      * data); on those cases it reads 5-40% high, devinterp's loss scale sigma^2 = N/2 (see
-     * {@link #devinterpTest()}) 0-26% (README, DevinterpAccuracyBenchmark).
+     * {@link #devinterpTest()}) -5% to +26% (README, DevinterpAccuracyBenchmark).
      */
     public static LlcSettings defaults() {
         return builder().build();
