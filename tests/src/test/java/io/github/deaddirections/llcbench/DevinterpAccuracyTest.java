@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The default settings pass devinterp's own accuracy test: on its reduced-rank case (5, 3, 5)
  * the estimate is within relative 0.4 of the Aoyagi-Watanabe lambda (an independent closed
- * form). One case keeps verify short (~15 s); all five cases x 3 seeds are
+ * form). One case keeps verify short (~20 s); all five cases x 3 seeds are
  * {@link DevinterpAccuracyBenchmark}.
  */
 class DevinterpAccuracyTest {
