@@ -54,10 +54,31 @@ final class LlcCommand implements Callable<Integer> {
     @Option(names = "--max-samples", paramLabel = "N", description = "Use only the first N samples.")
     Integer maxSamples;
 
-    @Option(names = "--step-size", paramLabel = "EPS", description = "SGLD step size (default 1e-3).")
+    /** Where the settings start; the options below override single values. */
+    enum Profile {
+        DEFAULT, DEVINTERP_TEST;
+
+        LlcSettings settings() {
+            return this == DEFAULT ? LlcSettings.defaults() : LlcSettings.devinterpTest();
+        }
+    }
+
+    @Option(names = "--profile", paramLabel = "NAME", defaultValue = "default", converter = ProfileConverter.class,
+            description = "default (eps 6e-4, gamma 1, 4 x 2000 draws after 200, full batch) or devinterp-test"
+                    + " (devinterp's accuracy-test settings: 3 x 2000 draws, no burn-in).")
+    Profile profile;
+
+    static final class ProfileConverter implements picocli.CommandLine.ITypeConverter<Profile> {
+        @Override
+        public Profile convert(String value) {
+            return Profile.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+        }
+    }
+
+    @Option(names = "--step-size", paramLabel = "EPS", description = "SGLD step size (default 6e-4).")
     Double stepSize;
 
-    @Option(names = "--localization", paramLabel = "GAMMA", description = "Pull towards the checkpoint (default 100).")
+    @Option(names = "--localization", paramLabel = "GAMMA", description = "Pull towards the checkpoint (default 1).")
     Double localization;
 
     @Option(names = "--nbeta", paramLabel = "X", description = "n times the inverse temperature (default n / ln n).")
@@ -66,13 +87,13 @@ final class LlcCommand implements Callable<Integer> {
     @Option(names = "--chains", paramLabel = "N", description = "Independent chains (default 4).")
     Integer chains;
 
-    @Option(names = "--draws", paramLabel = "N", description = "Recorded steps per chain (default 200).")
+    @Option(names = "--draws", paramLabel = "N", description = "Recorded steps per chain (default 2000).")
     Integer draws;
 
-    @Option(names = "--burn-in", paramLabel = "N", description = "Unrecorded steps per chain first (default 100).")
+    @Option(names = "--burn-in", paramLabel = "N", description = "Unrecorded steps per chain first (default 200).")
     Integer burnIn;
 
-    @Option(names = "--batch-size", paramLabel = "N", description = "Minibatch size (default 256).")
+    @Option(names = "--batch-size", paramLabel = "N", description = "Minibatch size (default: all samples, full batch).")
     Integer batchSize;
 
     @Option(names = "--full-loss-every", paramLabel = "K", description = "Record the full-data loss every K draws (default 0: minibatch loss).")
@@ -116,7 +137,7 @@ final class LlcCommand implements Callable<Integer> {
     }
 
     private LlcSettings settings() {
-        LlcSettings.Builder b = LlcSettings.builder();
+        LlcSettings.Builder b = profile.settings().toBuilder();
         if (stepSize != null) {
             b.stepSize(stepSize);
         }

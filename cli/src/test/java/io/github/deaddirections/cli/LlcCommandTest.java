@@ -58,6 +58,25 @@ class LlcCommandTest {
         assertFalse(Files.exists(json));
     }
 
+    @Test
+    void profileSetsTheStartAndFlagsOverrideIt(@TempDir Path dir) throws Exception {
+        assertEquals(0, run("cells", "--out", dir.toString(), "-q").code());
+        Path json = dir.resolve("p.json");
+        // --draws overrides the profile's 2000 to keep the run short; the rest comes from devinterp-test.
+        Cli.Result r = run("llc", "--model", dir.resolve("regular-linear.zip").toString(), "--data",
+                dir.resolve("regular-linear.probe.bin").toString(), "--self-labels", "--profile", "devinterp-test",
+                "--draws", "20", "-q", "--json", json.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode s = new ObjectMapper().readTree(Files.readString(json)).get("settings");
+        assertEquals(6e-4, s.get("stepSize").asDouble());
+        assertEquals(1.0, s.get("localization").asDouble());
+        assertEquals(3, s.get("chains").asInt());
+        assertEquals(0, s.get("burnIn").asInt());
+        assertEquals(20, s.get("draws").asInt());
+        assertEquals(2, run("llc", "--model", dir.resolve("regular-linear.zip").toString(), "--data",
+                dir.resolve("regular-linear.probe.bin").toString(), "--profile", "nonsense", "-q").code());
+    }
+
     private static String[] concat(String[] a, String last) {
         String[] out = java.util.Arrays.copyOf(a, a.length + 1);
         out[a.length] = last;

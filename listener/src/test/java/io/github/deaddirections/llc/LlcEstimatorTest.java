@@ -44,11 +44,13 @@ class LlcEstimatorTest {
         assertTrue(error <= 3 * e.standardError(), "lambda-hat " + e.mean() + " +- " + e.standardError() + " vs 2");
         assertTrue(error < 0.6, "lambda-hat " + e.mean() + " vs 2");
         assertEquals(4096 / Math.log(4096), e.nBeta(), 1e-12, "default nBeta = n / ln n");
-        assertEquals(4, e.perChain().length);
-        assertEquals(200, e.lossTrace()[0].length);
-        // Cost: the anchor loss (1 forward), then per chain (burn-in + draws) minibatch gradients.
-        assertEquals(1 + 4 * 300, e.cost().forwardPasses());
-        assertEquals(4 * 300, e.cost().backwardPasses());
+        LlcSettings s = e.settings();
+        assertEquals(s.chains(), e.perChain().length);
+        assertEquals(s.draws(), e.lossTrace()[0].length);
+        // Cost: the anchor loss (1 forward), then per chain (burn-in + draws) gradients.
+        long steps = (long) s.chains() * (s.burnIn() + s.draws());
+        assertEquals(1 + steps, e.cost().forwardPasses());
+        assertEquals(steps, e.cost().backwardPasses());
     }
 
     @Test
