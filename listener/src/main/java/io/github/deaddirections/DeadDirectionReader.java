@@ -30,6 +30,7 @@ import io.github.deaddirections.fisher.DirectionalCurve;
 import io.github.deaddirections.fisher.ExpectedFisher;
 import io.github.deaddirections.fisher.FisherSpectrum;
 import io.github.deaddirections.fisher.OutputDistribution;
+import io.github.deaddirections.snapshot.BranchPoints;
 import io.github.deaddirections.fisher.Path;
 import io.github.deaddirections.read.DirectionRead;
 import io.github.deaddirections.read.DirectionReader;
@@ -148,7 +149,8 @@ public final class DeadDirectionReader {
 
         double[] theta = snapshot.parametersView();
         double[] coordinateScale = coordinateScales(snapshot);
-        ExpectedFisher fisher = new ExpectedFisher(snapshot.model(), distribution, snapshot.layerPositions(), config.jacobianStep());
+        ExpectedFisher fisher = new ExpectedFisher(snapshot.model(), distribution, snapshot.layerPositions(),
+                BranchPoints.alongParameters(snapshot), config.jacobianStep());
         FisherSpectrum spectrum = null;
         double threshold;
         double scale;

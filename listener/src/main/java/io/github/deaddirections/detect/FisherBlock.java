@@ -1,5 +1,6 @@
 package io.github.deaddirections.detect;
 
+import io.github.deaddirections.snapshot.BranchPoints;
 import io.github.deaddirections.fisher.ExpectedFisher;
 import io.github.deaddirections.fisher.FisherSpectrum;
 import io.github.deaddirections.fisher.OutputDistribution;
@@ -69,7 +70,7 @@ final class FisherBlock {
         }
         if (stencils == null) {
             stencils = new ExpectedFisher(snapshot.model(), OutputDistribution.of(snapshot.outputLayer(), context.config()),
-                    snapshot.layerPositions(), context.config().jacobianStep());
+                    snapshot.layerPositions(), BranchPoints.alongParameters(snapshot), context.config().jacobianStep());
         }
         double[] steps = new double[coordinates.length];
         java.util.Arrays.fill(steps, step);

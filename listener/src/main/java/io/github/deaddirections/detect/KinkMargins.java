@@ -1,22 +1,12 @@
 package io.github.deaddirections.detect;
 
+import io.github.deaddirections.snapshot.BranchPoints;
 import io.github.deaddirections.snapshot.ForwardModel;
 import io.github.deaddirections.snapshot.LayerInfo;
 import io.github.deaddirections.snapshot.ParameterBlock;
 import io.github.deaddirections.snapshot.Snapshot;
-import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.activations.impl.ActivationHardSigmoid;
-import org.nd4j.linalg.activations.impl.ActivationHardTanH;
-import org.nd4j.linalg.activations.impl.ActivationLReLU;
-import org.nd4j.linalg.activations.impl.ActivationRReLU;
-import org.nd4j.linalg.activations.impl.ActivationReLU;
-import org.nd4j.linalg.activations.impl.ActivationReLU6;
-import org.nd4j.linalg.activations.impl.ActivationRectifiedTanh;
-import org.nd4j.linalg.activations.impl.ActivationThresholdedReLU;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -45,7 +35,7 @@ public final class KinkMargins {
         double[] theta = snapshot.parametersView();
         double limit = Double.POSITIVE_INFINITY;
         for (LayerInfo layer : snapshot.layers()) {
-            Optional<double[]> kinks = layer.activation().flatMap(KinkMargins::kinks);
+            Optional<double[]> kinks = layer.activation().flatMap(BranchPoints::of);
             Optional<ParameterBlock> w = Layers.weights(snapshot, layer);
             if (kinks.isEmpty() || !Layers.isPlainDense(layer) || w.isEmpty()) {
                 continue;
@@ -84,42 +74,5 @@ public final class KinkMargins {
             }
         }
         return limit;
-    }
-
-    /** Where the activation has a kink, a jump or a change of analytic form, when it has any. */
-    static Optional<double[]> kinks(IActivation a) {
-        if (a instanceof org.nd4j.linalg.activations.impl.ActivationELU || a instanceof org.nd4j.linalg.activations.impl.ActivationSELU
-                || a instanceof org.nd4j.linalg.activations.impl.ActivationSoftSign
-                || a instanceof org.nd4j.linalg.activations.impl.ActivationRationalTanh) {
-            return Optional.of(new double[]{0.0});
-        }
-        if (a instanceof ActivationReLU r) {
-            List<Double> k = new ArrayList<>();
-            k.add(r.getThreshold() == null ? 0.0 : r.getThreshold());
-            if (r.getMax() != null) {
-                k.add(r.getMax());
-            }
-            return Optional.of(k.stream().mapToDouble(Double::doubleValue).toArray());
-        }
-        if (a instanceof ActivationLReLU || a instanceof ActivationRectifiedTanh) {
-            return Optional.of(new double[]{0.0});
-        }
-        if (a instanceof ActivationReLU6) {
-            return Optional.of(new double[]{0.0, 6.0});
-        }
-        if (a instanceof ActivationHardTanH) {
-            return Optional.of(new double[]{-1.0, 1.0});
-        }
-        if (a instanceof ActivationHardSigmoid) {
-            double end = 0.5 / (double) 0.2f;
-            return Optional.of(new double[]{-end, end});
-        }
-        if (a instanceof ActivationThresholdedReLU t) {
-            return Optional.of(new double[]{t.getTheta()});
-        }
-        if (a instanceof ActivationRReLU r) {
-            return Optional.of(new double[]{0.5 * (r.getL() + r.getU())});
-        }
-        return Optional.empty();
     }
 }

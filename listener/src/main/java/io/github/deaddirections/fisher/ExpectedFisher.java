@@ -13,28 +13,60 @@ import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
  * parameter. The null space comes from the SVD of {@code G} rather than from {@code F} itself so
  * that exact zeros stay near the float floor (about 1e-30 relative) instead of 1e-16.
  *
- * <p>Columns are 5-point stencils along each parameter axis. A stencil that straddles a kink of a
- * piecewise-linear activation disagrees with the 3-point difference at the same step; that
- * column is redone with a step 64 times smaller (kinks have measure zero, so this settles it).
+ * <p>Columns are 5-point stencils along each parameter axis. A stencil that straddles a branch
+ * point (a kink of a piecewise-linear activation, ELU's change of form at 0, a max pooling's
+ * switch) measures neither side's derivative; such a column is redone with a step 64 times
+ * smaller, up to three times (branch points have measure zero, so this settles it). A crossing deep inside the
+ * stencil makes it disagree with the 3-point difference at the same step. One that only the outer
+ * points reach leaves an error below any tolerance that step's truncation allows, yet far above
+ * the rounding an exact null direction sits at, so it lifts that direction into the rank: along
+ * an axis with a branch point above it, the outputs at half the step (one more pass) must lie on
+ * the quartic through the stencil's points, as they do to O(h^5) where the outputs are analytic.
  */
 public final class ExpectedFisher {
 
     private static final int KINK_RETRIES = 3;
     private static final double KINK_TOLERANCE = 1e-5;
+    /** Derivative error allowed where branch points lie above, relative to the outputs' size. */
+    private static final double REFINED_TOLERANCE = 1e-11;
+    /**
+     * Rounding of the quartic's value at h/2 against the pass's own: each output carries a few ulps
+     * from every layer it went through (measured: up to about 6 ulps of the outputs' size on the
+     * random networks), and the weights add them up to 2.4 times.
+     */
+    private static final double STENCIL_ROUNDING = 64 * Math.ulp(1.0);
+    /** The quartic through t = -2, -1, 0, 1, 2 evaluated at t = 1/2: its Lagrange weights. */
+    private static final double[] HALF_WEIGHTS = {0.0234375, -0.15625, 0.703125, 0.46875, -0.0390625};
 
     private final ForwardModel model;
     private final OutputDistribution distribution;
     private final double relativeStep;
     private final int[] firstLayer;
+    private final boolean[] piecewise;
 
     /**
+     * An evaluator whose outputs are analytic along every axis.
+     *
      * @param firstLayer for each parameter, the position of its layer: a column's stencil recomputes
      *                   only that layer and those after it
      */
     public ExpectedFisher(ForwardModel model, OutputDistribution distribution, int[] firstLayer, double relativeStep) {
+        this(model, distribution, firstLayer, new boolean[firstLayer.length], relativeStep);
+    }
+
+    /**
+     * @param piecewise for each parameter, whether a branch point lies at or above its layer
+     *                  ({@code BranchPoints.alongParameters}): its column gets the half-step check
+     */
+    public ExpectedFisher(ForwardModel model, OutputDistribution distribution, int[] firstLayer, boolean[] piecewise,
+                          double relativeStep) {
+        if (piecewise.length != firstLayer.length) {
+            throw new IllegalArgumentException(piecewise.length + " piecewise flags for " + firstLayer.length + " parameters");
+        }
         this.model = model;
         this.distribution = distribution;
         this.firstLayer = firstLayer.clone();
+        this.piecewise = piecewise.clone();
         this.relativeStep = relativeStep;
     }
 
@@ -169,10 +201,26 @@ public final class ExpectedFisher {
             // The unmoved output as this column's stencil computes it (the same evaluator, the same rounding).
             double[][] base = bases.computeIfAbsent(from, f -> f == 0 ? p0 : model.output(theta, f));
             double[][] column = derivative(theta, base, new int[]{i}, new double[]{1.0}, relativeStep * scale[i],
-                    sameBelow ? firstLayer[i] : 0);
+                    sameBelow ? firstLayer[i] : 0, piecewise[i]);
             setColumn(g, i, whiten, column);
         }
         return g;
+    }
+
+    /**
+     * The whitened Jacobian on coordinate axes at a point away from theta-hat: one 5-point column
+     * per coordinate of {@code support}, its step relative to that coordinate's scale.
+     */
+    public DMatrixRMaj axisColumns(double[] point, int[] support, double[] coordinateScale) {
+        int[][] axes = new int[support.length][];
+        double[][] ones = new double[support.length][];
+        double[] steps = new double[support.length];
+        for (int k = 0; k < support.length; k++) {
+            axes[k] = new int[]{support[k]};
+            ones[k] = new double[]{1.0};
+            steps[k] = relativeStep * coordinateScale[support[k]];
+        }
+        return whitenedColumns(point, axes, ones, steps, 0);
     }
 
     /**
@@ -203,10 +251,13 @@ public final class ExpectedFisher {
         DMatrixRMaj g = new DMatrixRMaj(n * c, coordinates.length);
         for (int j = 0; j < coordinates.length; j++) {
             int from = movedFrom;
+            boolean refine = false;
             for (int i : coordinates[j]) {
                 from = Math.min(from, firstLayer[i]);
+                refine |= piecewise[i];
             }
-            setColumn(g, j, whiten, derivative(theta, p0, coordinates[j], values[j], steps[j], from == Integer.MAX_VALUE ? 0 : from));
+            setColumn(g, j, whiten, derivative(theta, p0, coordinates[j], values[j], steps[j], from == Integer.MAX_VALUE ? 0 : from,
+                    refine));
         }
         return g;
     }
@@ -264,46 +315,71 @@ public final class ExpectedFisher {
     }
 
     /**
-     * d p / d t along theta + t u at t = 0 by the 5-point stencil, with the kink guard. A direction
-     * the outputs do not see at all (an inactive unit's weight, a weight on an input that is 0 on
-     * every sample) leaves them bit for bit unchanged at +-h: its column is exactly 0, and the two
-     * outer points are not evaluated.
+     * d p / d t along theta + t u at t = 0 by the 5-point stencil, with the kink guard (and, when
+     * {@code refine}, the quartic check). Only the samples whose stencil failed a check are redone
+     * at the smaller step: the others keep the rounding of the larger one. A direction the outputs
+     * do not see at all (an inactive unit's weight, a weight on an input that is 0 on every sample)
+     * leaves them bit for bit unchanged at +-h: its column is exactly 0, and the two outer points
+     * are not evaluated.
      */
-    private double[][] derivative(double[] theta, double[][] p0, int[] coordinates, double[] values, double h, int from) {
-        double[][] best = null;
+    private double[][] derivative(double[] theta, double[][] p0, int[] coordinates, double[] values, double h, int from,
+                                  boolean refine) {
+        double[][] d = new double[p0.length][p0[0].length];
+        boolean[] open = new boolean[p0.length];
+        java.util.Arrays.fill(open, true);
         for (int attempt = 0; attempt <= KINK_RETRIES; attempt++) {
             double[][] p1 = model.output(moved(theta, coordinates, values, h), from);
             double[][] m1 = model.output(moved(theta, coordinates, values, -h), from);
             if (attempt == 0 && java.util.Arrays.deepEquals(p1, p0) && java.util.Arrays.deepEquals(m1, p0)) {
-                return new double[p0.length][p0[0].length];
+                return d;
             }
             double[][] p2 = model.output(moved(theta, coordinates, values, 2 * h), from);
             double[][] m2 = model.output(moved(theta, coordinates, values, -2 * h), from);
-            double[][] d = new double[p1.length][p1[0].length];
-            boolean kink = false;
+            double[][] half = refine ? model.output(moved(theta, coordinates, values, h / 2), from) : null;
             double magnitude = 0;
             for (double[] row : p1) {
                 for (double v : row) {
                     magnitude = Math.max(magnitude, Math.abs(v));
                 }
             }
+            boolean any = false;
             for (int s = 0; s < d.length; s++) {
+                if (!open[s]) {
+                    continue;
+                }
+                boolean kink = false;
                 for (int k = 0; k < d[s].length; k++) {
                     double five = (-p2[s][k] + 8 * p1[s][k] - 8 * m1[s][k] + m2[s][k]) / (12 * h);
                     double three = (p1[s][k] - m1[s][k]) / (2 * h);
                     d[s][k] = five;
-                    if (Math.abs(five - three) > KINK_TOLERANCE * (Math.abs(five) + magnitude)) {
-                        kink = true;
-                    }
+                    kink |= Math.abs(five - three) > KINK_TOLERANCE * (Math.abs(five) + magnitude)
+                            || refine && !onTheQuartic(half[s][k], m2[s][k], m1[s][k], p0[s][k], p1[s][k], p2[s][k], h,
+                            five, magnitude);
                 }
+                open[s] = kink;
+                any |= kink;
             }
-            best = d;
-            if (!kink) {
+            if (!any) {
                 break;
             }
             h /= 64;
         }
-        return best;
+        return d;
+    }
+
+    /**
+     * Whether the output at t = h/2 lies on the quartic through the stencil's five points
+     * (Lagrange weights at 1/2 of the nodes -2, -1, 0, 1, 2). Where the outputs are analytic it
+     * does to O(h^5); a branch point crossed by any stencil point moves the quartic by a fixed
+     * share of the jump it causes (0.04 of the outer point's, 0.47 of the inner one's), while it
+     * moves the 5-point derivative by 1/12 or 2/3 of it over h: a residual r means a derivative
+     * error of at most about 2.2 r / h.
+     */
+    private static boolean onTheQuartic(double half, double m2, double m1, double p0, double p1, double p2, double h,
+                                        double five, double magnitude) {
+        double quartic = HALF_WEIGHTS[0] * m2 + HALF_WEIGHTS[1] * m1 + HALF_WEIGHTS[2] * p0 + HALF_WEIGHTS[3] * p1
+                + HALF_WEIGHTS[4] * p2;
+        return Math.abs(half - quartic) <= STENCIL_ROUNDING * magnitude + REFINED_TOLERANCE * h * (Math.abs(five) + magnitude) / 2.2;
     }
 
     private static double[] moved(double[] theta, int[] coordinates, double[] values, double t) {
