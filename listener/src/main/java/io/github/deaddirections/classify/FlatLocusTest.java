@@ -123,14 +123,6 @@ final class FlatLocusTest {
         }
         int[] support = GaugeTest.support(basis, stepScale.length);
         int s = support.length;
-        int[][] axes = new int[s][];
-        double[][] ones = new double[s][];
-        double[] steps = new double[s];
-        for (int k = 0; k < s; k++) {
-            axes[k] = new int[]{support[k]};
-            ones[k] = new double[]{1.0};
-            steps[k] = relativeStep * stepScale[support[k]];
-        }
         // The basis on the support coordinates (its mass elsewhere is rounding spill).
         double[][] onSupport = new double[d][s];
         for (int i = 0; i < d; i++) {
@@ -145,7 +137,7 @@ final class FlatLocusTest {
         }
         DMatrixRMaj m = CommonOps_DDRM.identity(d);
         for (double[] point : points) {
-            DMatrixRMaj g = fisher.whitenedColumns(point, axes, ones, steps, 0);
+            DMatrixRMaj g = fisher.axisColumns(point, support, stepScale);
             org.ejml.interfaces.decomposition.SingularValueDecomposition_F64<DMatrixRMaj> svd =
                     DecompositionFactory_DDRM.svd(g.numRows, g.numCols, false, true, false);
             if (!svd.decompose(g)) {
@@ -199,7 +191,10 @@ final class FlatLocusTest {
         return out;
     }
 
-    /** Forward passes {@link #tiltedNullPart} costs: a 5-point stencil per support coordinate at each point. */
+    /**
+     * Forward passes {@link #tiltedNullPart} costs: a 5-point stencil per support coordinate at each
+     * point (where branch points lie above, the quartic check adds one more per coordinate).
+     */
     static long tiltedPasses(List<Direction> basis, int parameters, int points) {
         return (4L * GaugeTest.support(basis, parameters).length + 1) * points;
     }

@@ -149,14 +149,6 @@ final class GaugeTest {
         nullSpaces = new ArrayList<>();
         int p = theta.length;
         int s = support.length;
-        int[][] axes = new int[s][];
-        double[][] ones = new double[s][];
-        double[] steps = new double[s];
-        for (int k = 0; k < s; k++) {
-            axes[k] = new int[]{support[k]};
-            ones[k] = new double[]{1.0};
-            steps[k] = config.jacobianStep() * coordinateScale[support[k]];
-        }
         for (int j = 0; j < points; j++) {
             double[] r = new double[s];
             for (int k = 0; k < s; k++) {
@@ -170,7 +162,7 @@ final class GaugeTest {
             // A null vector is a combination of columns whose cancellation must stay at the float floor:
             // the 5-point stencil's truncation (h^4, about 1e-16 relative) keeps it there on curved
             // orbits, where a central difference's h^2 leaves it above the noise floor.
-            DMatrixRMaj g = fisher.whitenedColumns(point, axes, ones, steps, 0);
+            DMatrixRMaj g = fisher.axisColumns(point, support, coordinateScale);
             org.ejml.interfaces.decomposition.SingularValueDecomposition_F64<DMatrixRMaj> svd =
                     DecompositionFactory_DDRM.svd(g.numRows, g.numCols, false, true, false);
             if (!svd.decompose(g)) {
