@@ -1,5 +1,6 @@
 package io.github.deaddirections.detect;
 
+import io.github.deaddirections.snapshot.BranchPoints;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -16,7 +17,9 @@ import java.util.OptionalInt;
  *
  * <p>p comes from the ratio of increments at two steps, {@code |D(h1)| / |D(h2)| = (h1/h2)^p}, in
  * float64: at h = 1e-2 and 1e-3 the increments of a cubic are 1e-6 and 1e-9, far above the
- * rounding of phi(z0) (about 1e-16), so the ratio is exact to a few digits.
+ * rounding of phi(z0) (about 1e-16), so the ratio is exact to a few digits. Near a branch point
+ * of phi ({@link BranchPoints}) both steps shrink below half the distance to it, so that the
+ * measurement sees the piece z0 lies on (a ReLU unit whose bias is -0.005 is inactive, not a kink).
  */
 public final class ActivationTaylor {
 
@@ -26,6 +29,8 @@ public final class ActivationTaylor {
     private static final double FLAT = 1e-13;
     /** Orders are integers; a measured order this far from one is not a Taylor term (none here is). */
     private static final double INTEGER_TOLERANCE = 0.2;
+    /** Closer than this to a branch point, z0 counts as on it (its increments would drown in rounding). */
+    private static final double ON_BRANCH_POINT = 1e-9;
 
     private final double value;
     private final int order;
@@ -37,7 +42,13 @@ public final class ActivationTaylor {
 
     /** Measures phi around z0. */
     public static ActivationTaylor at(IActivation phi, double z0) {
-        double[] z = {z0, z0 + H1, z0 + H2, z0 - H1, z0 - H2};
+        double h1 = H1;
+        double distance = BranchPoints.distance(phi, z0);
+        if (distance > ON_BRANCH_POINT && distance < 2 * H1) {
+            h1 = distance / 2;
+        }
+        double h2 = h1 * (H2 / H1);
+        double[] z = {z0, z0 + h1, z0 + h2, z0 - h1, z0 - h2};
         double[] f = evaluate(phi, z);
         double flat = FLAT * Math.max(Math.abs(f[0]), 1.0);
         int best = Integer.MAX_VALUE;
@@ -47,7 +58,7 @@ public final class ActivationTaylor {
             if (d1 <= flat && d2 <= flat) {
                 continue;
             }
-            double measured = Math.log(d1 / Math.max(d2, Double.MIN_NORMAL)) / Math.log(H1 / H2);
+            double measured = Math.log(d1 / Math.max(d2, Double.MIN_NORMAL)) / Math.log(h1 / h2);
             int p = (int) Math.round(measured);
             if (p < 1 || Math.abs(measured - p) > INTEGER_TOLERANCE) {
                 // Not a power law at this scale (a kink or a saturation between the two steps): the

@@ -67,6 +67,15 @@ public final class BranchPoints {
         return Optional.empty();
     }
 
+    /** The distance from z to the activation's nearest branch point; infinite when it has none. */
+    public static double distance(IActivation a, double z) {
+        double d = Double.POSITIVE_INFINITY;
+        for (double k : of(a).orElse(new double[0])) {
+            d = Math.min(d, Math.abs(z - k));
+        }
+        return d;
+    }
+
     /** True when the layer's output is only piecewise analytic in its input. */
     public static boolean in(LayerInfo layer) {
         if (layer.conf() instanceof SubsamplingLayer s) {
