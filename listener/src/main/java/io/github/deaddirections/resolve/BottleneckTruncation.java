@@ -69,7 +69,10 @@ final class BottleneckTruncation {
                 // Aoyagi-Watanabe at the trained rank minus at rank k: what the law says the snap saves.
                 double saving = ReducedRank.learningCoefficient(m, n, h, Math.min(rank, h))
                         - ReducedRank.learningCoefficient(m, n, h, k);
-                snaps.add(snap(id + ":rank-" + k, List.of(first.name(), second.name()), w1, w2, u, v, k, b1, b2, saving));
+                int multiplicityChange = ReducedRank.multiplicity(m, n, h, k)
+                        - ReducedRank.multiplicity(m, n, h, Math.min(rank, h));
+                snaps.add(snap(id + ":rank-" + k, List.of(first.name(), second.name()), w1, w2, u, v, k, b1, b2, saving,
+                        multiplicityChange));
             }
             if (!snaps.isEmpty()) {
                 out.add(new NearSingularStructure(id, snaps));
@@ -79,7 +82,8 @@ final class BottleneckTruncation {
     }
 
     private static Snap snap(String name, List<String> layers, DMatrixRMaj w1, DMatrixRMaj w2, DMatrixRMaj u, DMatrixRMaj v,
-                             int k, ParameterBlock b1, ParameterBlock b2, double saving) {
+                             int k, ParameterBlock b1, ParameterBlock b2, double saving,
+                             int multiplicityChange) {
         int m = w1.numRows;
         int h = w1.numCols;
         int n = w2.numCols;
@@ -110,7 +114,7 @@ final class BottleneckTruncation {
                 values[at++] = w2s.get(i, j);
             }
         }
-        return new Snap(name, layers, set, values, new int[0], new double[0], set.length, saving);
+        return new Snap(name, layers, set, values, new int[0], new double[0], set.length, saving, multiplicityChange);
     }
 
     private static boolean isLinearNoBias(Snapshot snapshot, LayerInfo layer) {

@@ -25,6 +25,11 @@ public final class FreeEnergy {
         return n;
     }
 
+    /** log log n: what one unit of multiplicity is worth in F_n. */
+    public double logLogN() {
+        return logLogN;
+    }
+
     /** F_n(phase) - F_n(theta-hat). */
     public double relative(double kl, double deltaLambda, int deltaMultiplicity) {
         return n * kl + deltaLambda * logN - deltaMultiplicity * logLogN;

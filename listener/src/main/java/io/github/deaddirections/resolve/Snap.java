@@ -17,10 +17,11 @@ import java.util.List;
  * @param localDimension  the parameters of the structure's neighbourhood: how much of lambda a snap
  *                        of it can remove at most (half of it), for the free-energy bound
  * @param lambdaSaving    lambda(theta-hat) - lambda(theta*) as the law of the structure's type predicts it;
- *                        it only orders the snaps for reading (the exact read at theta* decides)
+ *                        it orders the snaps for reading (the exact read at theta* decides)
+ * @param multiplicityChange m(theta*) - m(theta-hat) as the same law predicts it (0 where it predicts no change)
  */
 public record Snap(String structure, List<String> layers, int[] set, double[] values, int[] shifted, double[] shifts,
-                   int localDimension, double lambdaSaving) {
+                   int localDimension, double lambdaSaving, int multiplicityChange) {
 
     public Snap {
         layers = List.copyOf(layers);

@@ -54,7 +54,7 @@ final class UnitDeactivation {
                 out.add(new NearSingularStructure(id, List.of(new Snap(id, List.of(l.layer().name(), l.layer().consumer()),
                         set, values, new int[0], new double[0], d + 1 + l.outputs(),
                         // an inactive unit's dimensions are all flat: the law saves all of them
-                        (d + 1 + l.outputs()) / 2.0))));
+                        (d + 1 + l.outputs()) / 2.0, 0))));
             }
         }
         return out;

@@ -63,7 +63,7 @@ final class UnitMerge {
                             set, values, new int[0], new double[0], 2 * (d + 1 + l.outputs()),
                             // the incoming difference becomes the quartic (n/4 instead of n/2), the
                             // outgoing difference flat (METHOD 5, duplicate units)
-                            (d + 1) / 4.0 + l.outputs() / 2.0))));
+                            (d + 1) / 4.0 + l.outputs() / 2.0, 0))));
                 }
             }
         }

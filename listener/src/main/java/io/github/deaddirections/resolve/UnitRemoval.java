@@ -62,6 +62,6 @@ final class UnitRemoval {
         // at p = 1 (METHOD 5): the law saves max(n_out, d + 1) / 2.
         return new Snap("near-dead-unit:" + l.layer().name() + ":" + j, List.of(l.layer().name(),
                 l.layer().consumer()), set, new double[set.length], shifted, shifts, d + 1 + outputs,
-                Math.max(outputs, d + 1) / 2.0);
+                Math.max(outputs, d + 1) / 2.0, 0);
     }
 }
