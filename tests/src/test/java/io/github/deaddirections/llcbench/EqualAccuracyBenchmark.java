@@ -41,8 +41,9 @@ import java.util.OptionalLong;
 @Tag("benchmark")
 class EqualAccuracyBenchmark {
 
-    static final long[] CELL_SEEDS = {1, 2, 3};
-    static final long[] TRAINED_SEEDS = {1, 2, 3};
+    /** Seeds 1..k per closed-form cell and per trained case (-Dequal.seeds, -Dequal.trainedSeeds). */
+    static final long[] CELL_SEEDS = seeds(Integer.getInteger("equal.seeds", 3));
+    static final long[] TRAINED_SEEDS = seeds(Integer.getInteger("equal.trainedSeeds", 3));
     /** Pass budget of the long run. */
     static final long CAP = Long.getLong("equal.cap", 100_000L);
     static final int TIMING_REPETITIONS = 200;
@@ -85,7 +86,7 @@ class EqualAccuracyBenchmark {
     }
 
     /** One checkpoint: the read, SGLD at two settings, the long run's passes to 10% and 1%, and the timing ratio. */
-    record Seeded(double truth, double read, long readPasses, long readSampleForwards, LlcEstimate usual,
+    record Seeded(double truth, double read, long readPasses, int probeRows, LlcEstimate usual,
                   LlcEstimate defaults, OptionalLong to10, OptionalLong to1, int samples, double backwardRatio,
                   String line) {
 
@@ -106,7 +107,7 @@ class EqualAccuracyBenchmark {
                     seed, truth, read, readPasses, usual.mean(), usual.cost().passes(), standard.mean(),
                     standard.cost().passes(), longRun.mean(), longRun.cost().passes(), show(to10), show(to1), ratio);
             System.out.println(line);
-            return new Seeded(truth, read, readPasses, readPasses * probeRows, usual, standard, to10, to1,
+            return new Seeded(truth, read, readPasses, probeRows, usual, standard, to10, to1,
                     data.features().rows(), ratio, line);
         }
     }
@@ -171,7 +172,7 @@ class EqualAccuracyBenchmark {
         String readError = closedForm ? percent(medianError(seeds, Seeded::read)) : "—";
         rows.add(String.format(Locale.ROOT, "| %s | %.1f | %s | %s | %s | %s / %d | %s / %d | %s | %s | %.2f |",
                 name, first.truth(), readError, closedForm ? String.valueOf(readPasses) : "—",
-                closedForm ? String.valueOf(readPasses * first.readSampleForwards() / Math.max(1, first.readPasses())) : "—",
+                closedForm ? String.valueOf(readPasses * first.probeRows()) : "—",
                 percent(medianError(seeds, s -> s.usual().mean())), first.usual().cost().passes(),
                 percent(medianError(seeds, s -> s.defaults().mean())), first.defaults().cost().passes(),
                 show(to10), show(to1), ratio));
@@ -179,8 +180,7 @@ class EqualAccuracyBenchmark {
         if (closedForm) {
             // The read must need fewer passes than SGLD needs to come within 10% (issue 15).
             targetMet &= to10.isPresent() && readPasses < to10.getAsLong();
-            long readSamples = readPasses * first.readSampleForwards() / Math.max(1, first.readPasses());
-            targetMetInSampleForwards &= to10.isPresent() && readSamples < to10.getAsLong() * (long) first.samples();
+            targetMetInSampleForwards &= to10.isPresent() && readPasses * first.probeRows() < to10.getAsLong() * (long) first.samples();
         }
     }
 
@@ -211,6 +211,10 @@ class EqualAccuracyBenchmark {
         long[] sorted = perSeed.stream().mapToLong(o -> o.orElse(Long.MAX_VALUE)).sorted().toArray();
         long middle = sorted[sorted.length / 2];
         return middle == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(middle);
+    }
+
+    private static long[] seeds(int count) {
+        return java.util.stream.LongStream.rangeClosed(1, count).toArray();
     }
 
     private static String show(OptionalLong passes) {
