@@ -99,8 +99,9 @@ class EqualAccuracyBenchmark {
             LlcEstimate longRun = new LlcEstimator(lengthened(defaults, standard)).estimate(network, data);
             PassesToTolerance cost = accounting(longRun);
             double[] running = PassesToTolerance.runningEstimate(longRun.lossTrace(), longRun.anchorLoss(), longRun.nBeta());
-            OptionalLong to10 = cost.passesWithin(running, truth, 0.10);
-            OptionalLong to1 = cost.passesWithin(running, truth, 0.01);
+            // A diverged chain ends its trace early: the run did not come within anything.
+            OptionalLong to10 = longRun.diverged() ? OptionalLong.empty() : cost.passesWithin(running, truth, 0.10);
+            OptionalLong to1 = longRun.diverged() ? OptionalLong.empty() : cost.passesWithin(running, truth, 0.01);
             double ratio = forwardBackwardOverForward(network, data);
             String line = String.format(Locale.ROOT,
                     "seed %d: truth %.3f read %.3f (%d passes) usual %.3f (%d) defaults %.3f (%d) long %.3f (%d): to10%% %s to1%% %s, fwd+bwd/fwd %.2f",
@@ -206,7 +207,7 @@ class EqualAccuracyBenchmark {
         return median(seeds.stream().mapToDouble(s -> Math.abs(estimate.applyAsDouble(s) - s.truth()) / s.truth()).toArray());
     }
 
-    /** The median over seeds, a missing answer counting as more than any pass count. */
+    /** The median over seeds (the upper one for an even count), a missing answer counting as more than any pass count. */
     static OptionalLong medianPasses(List<OptionalLong> perSeed) {
         long[] sorted = perSeed.stream().mapToLong(o -> o.orElse(Long.MAX_VALUE)).sorted().toArray();
         long middle = sorted[sorted.length / 2];
