@@ -7,6 +7,8 @@ import io.github.deaddirections.llc.LlcData;
 import io.github.deaddirections.llc.LlcEstimate;
 import io.github.deaddirections.llc.LlcEstimator;
 import io.github.deaddirections.llc.LlcSettings;
+import io.github.deaddirections.resolve.NoiseVariance;
+import io.github.deaddirections.resolve.SampleSize;
 import io.github.deaddirections.snapshot.Snapshot;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Tag;
@@ -31,7 +33,8 @@ import java.util.OptionalLong;
  * It prints the table and writes it to {@code tests/target/equal-accuracy.md}.
  *
  * <p>Protocol (docs/BENCHMARKS.md, "Equal accuracy"). Cells: the read is
- * {@code readExact} on the cell's 512-sample probe; SGLD sees the data of
+ * {@code readExact} on the cell's 512-sample probe, lambda(infinity); trained cases: the read's
+ * lambda(n) at n = 1000 on the training inputs, sigma^2 the residual variance; SGLD sees the data of
  * {@link LlcVersusReadBenchmark} (n = 4096 inputs labelled by the checkpoint). Trained cases:
  * devinterp's checkpoints and their n = 1000 samples, truth = Aoyagi-Watanabe. SGLD runs at
  * {@link LlcVersusReadBenchmark#USUAL}, at {@link LlcSettings#defaults()}, and once at the
@@ -74,7 +77,14 @@ class EqualAccuracyBenchmark {
             List<Seeded> seeds = new ArrayList<>();
             for (long seed : TRAINED_SEEDS) {
                 DevinterpCase.Trained t = c.train(seed);
-                seeds.add(Seeded.run(t.network(), t.data(), c.theory(), seed, Double.NaN, 0, 0));
+                // The read's lambda(n) at the training n, sigma^2 the residual variance (as ReducedRankResolutionTest).
+                Snapshot snapshot = Snapshot.of(t.network(), t.data().features());
+                NoiseVariance noise = NoiseVariance.residual(snapshot.model().output(snapshot.parametersView()),
+                        t.data().labels().toDoubleMatrix());
+                double read = DeadDirectionReader.withDefaults().read(snapshot,
+                        SampleSize.of(DevinterpCase.SAMPLES).withNoiseVariance(noise)).resolution().learningCoefficient();
+                long readPasses = snapshot.model().forwardPasses();
+                seeds.add(Seeded.run(t.network(), t.data(), c.theory(), seed, read, readPasses, DevinterpCase.SAMPLES));
             }
             summarise("rrr " + c, seeds, false);
         }
@@ -170,10 +180,9 @@ class EqualAccuracyBenchmark {
         OptionalLong to10 = medianPasses(seeds.stream().map(Seeded::to10).toList());
         OptionalLong to1 = medianPasses(seeds.stream().map(Seeded::to1).toList());
         long readPasses = (long) median(seeds.stream().mapToDouble(Seeded::readPasses).toArray());
-        String readError = closedForm ? percent(medianError(seeds, Seeded::read)) : "—";
-        rows.add(String.format(Locale.ROOT, "| %s | %.1f | %s | %s | %s | %s / %d | %s / %d | %s | %s | %.2f |",
-                name, first.truth(), readError, closedForm ? String.valueOf(readPasses) : "—",
-                closedForm ? String.valueOf(readPasses * first.probeRows()) : "—",
+        rows.add(String.format(Locale.ROOT, "| %s | %.1f | %s | %d | %d | %s / %d | %s / %d | %s | %s | %.2f |",
+                name, first.truth(), percent(medianError(seeds, Seeded::read)), readPasses,
+                readPasses * first.probeRows(),
                 percent(medianError(seeds, s -> s.usual().mean())), first.usual().cost().passes(),
                 percent(medianError(seeds, s -> s.defaults().mean())), first.defaults().cost().passes(),
                 show(to10), show(to1), ratio));
