@@ -22,13 +22,7 @@ class CalibrationTest {
     private static final Cell REGULAR = ConstructedCells.regularLinear(1);
 
     private static LlcData regularData(int n, long seed) {
-        Random rnd = new Random(seed);
-        double[] x = new double[n * 3];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = rnd.nextGaussian();
-        }
-        INDArray features = Nd4j.createFromArray(x).reshape(n, 3).castTo(DataType.DOUBLE);
-        return LlcData.drawnFrom(REGULAR.network(), features, 1.0, seed);
+        return LlcEstimatorTest.regularData(n, seed); // the same labelled regular-cell data
     }
 
     private static Calibration calibration() {

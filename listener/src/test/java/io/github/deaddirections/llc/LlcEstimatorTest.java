@@ -25,7 +25,7 @@ class LlcEstimatorTest {
     private static final Cell REGULAR = ConstructedCells.regularLinear(1);
 
     /** n standard-normal inputs (the cell's input law) labelled by the cell: y = f(x) + N(0, 1). */
-    private static LlcData regularData(int n, long seed) {
+    static LlcData regularData(int n, long seed) {
         Random rnd = new Random(seed);
         double[] x = new double[n * 3];
         for (int i = 0; i < x.length; i++) {
