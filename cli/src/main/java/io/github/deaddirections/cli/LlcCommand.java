@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.deaddirections.llc.Calibration;
 import io.github.deaddirections.llc.LlcData;
 import io.github.deaddirections.llc.LlcEstimate;
 import io.github.deaddirections.llc.LlcEstimator;
@@ -17,6 +18,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -105,7 +107,22 @@ final class LlcCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", description = "Master seed (default 0).")
     Long seed;
 
-    @Option(names = "--json", paramLabel = "OUT.json", description = "Write the estimate as JSON.")
+    @Option(names = "--calibrate", description = "Sweep step size x localization (few draws each), show each setting's"
+            + " estimate, chain spread and trace health, and recommend a setting.")
+    boolean calibrate;
+
+    @Option(names = "--calibrate-steps", paramLabel = "EPS,...", split = ",",
+            description = "Step sizes to sweep (default 1e-5,3e-5,1e-4,3e-4,1e-3).")
+    List<Double> calibrateSteps;
+
+    @Option(names = "--calibrate-localizations", paramLabel = "GAMMA,...", split = ",",
+            description = "Localizations to sweep (default 1,10,100).")
+    List<Double> calibrateLocalizations;
+
+    @Option(names = "--calibrate-draws", paramLabel = "N", description = "Recorded draws per swept setting (default 300).")
+    Integer calibrateDraws;
+
+    @Option(names = "--json", paramLabel = "OUT.json", description = "Write the estimate (or the sweep) as JSON.")
     Path json;
 
     @Option(names = {"-q", "--quiet"}, description = "No progress on standard error.")
@@ -120,6 +137,9 @@ final class LlcCommand implements Callable<Integer> {
         Model network = progress.phase("loading model " + model, () -> ModelLoader.load(model));
         LlcData labelled = progress.phase("loading data " + data, () -> TrainingData.load(data, labelColumns, maxSamples,
                 network, selfLabels, settings.gaussianVariance(), settings.seed()));
+        if (calibrate) {
+            return calibrate(settings, network, labelled, out, err);
+        }
         LlcEstimate e = progress.phase("sampling " + settings.chains() + " chains x " + settings.draws() + " draws on "
                 + labelled.samples() + " samples", () -> new LlcEstimator(settings).estimate(network, labelled));
         if (json != null) {
@@ -134,6 +154,90 @@ final class LlcCommand implements Callable<Integer> {
         out.print(table(e));
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /** The sweep: one line of progress per setting, the table and the recommendation, optionally JSON. */
+    private int calibrate(LlcSettings settings, Model network, LlcData labelled, PrintWriter out, PrintWriter err)
+            throws Exception {
+        Calibration calibration;
+        try {
+            calibration = new Calibration(settings,
+                    calibrateSteps == null ? Calibration.DEFAULT_STEPS : calibrateSteps,
+                    calibrateLocalizations == null ? Calibration.DEFAULT_LOCALIZATIONS : calibrateLocalizations,
+                    calibrateDraws == null ? Calibration.DEFAULT_DRAWS : calibrateDraws);
+        } catch (IllegalArgumentException ex) {
+            throw new BadInputException(ex.getMessage(), ex);
+        }
+        long start = System.nanoTime();
+        Calibration.Result result = calibration.run(network, labelled, (index, total, eps, gamma) -> {
+            if (!quiet) {
+                err.printf(Locale.ROOT, "setting %d/%d: eps=%.0e gamma=%g (%s elapsed)%n", index, total, eps, gamma,
+                        Progress.seconds(start));
+                err.flush();
+            }
+        });
+        if (json != null) {
+            try (OutputFiles files = new OutputFiles()) {
+                files.stage(json, calibrationJson(result));
+                files.commit();
+            }
+        }
+        out.print(calibrationTable(result));
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    static String calibrationTable(Calibration.Result result) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "%-8s %-8s %12s %10s  %s%n", "eps", "gamma", "lambda-hat", "chain sd", "health"));
+        for (Calibration.Point p : result.points()) {
+            sb.append(String.format(Locale.ROOT, "%-8.0e %-8g %12.4f %10.4f  %s%n", p.stepSize(), p.localization(),
+                    p.estimate().mean(), p.estimate().standardDeviation(), p.health().verdict()));
+        }
+        if (result.recommended().isPresent()) {
+            Calibration.Point r = result.recommended().get();
+            sb.append(String.format(Locale.ROOT, "recommended: --step-size %s --localization %s%s%n",
+                    Double.toString(r.stepSize()), Double.toString(r.localization()),
+                    result.onPlateau() ? "" : " (not on a plateau: confirm with more draws)"));
+        } else {
+            sb.append("no setting recommended\n");
+        }
+        sb.append(result.reason()).append('\n');
+        double weakest = result.points().stream().mapToDouble(Calibration.Point::localization).min().orElse(Double.NaN);
+        if (result.recommended().isPresent() && result.recommended().get().localization() > weakest) {
+            // A strong pull caps the spread along flat directions, where a singular lambda comes from.
+            sb.append(String.format(Locale.ROOT, "note: no setting at gamma=%g is healthy; a stronger pull biases lambda-hat"
+                    + " low on singular models: rerun with more --calibrate-draws before trusting it%n", weakest));
+        }
+        return sb.toString();
+    }
+
+    static String calibrationJson(Calibration.Result result) throws Exception {
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = mapper.createObjectNode();
+        root.put("schema", "dead-directions-llc-calibration/v1");
+        ArrayNode points = root.putArray("points");
+        for (Calibration.Point p : result.points()) {
+            ObjectNode n = points.addObject();
+            n.put("stepSize", p.stepSize());
+            n.put("localization", p.localization());
+            n.put("draws", p.settings().draws());
+            n.put("learningCoefficient", p.estimate().mean());
+            n.put("standardDeviation", p.estimate().standardDeviation());
+            n.put("rHat", p.health().rHat());
+            n.put("healthy", p.health().healthy());
+            n.put("health", p.health().verdict());
+        }
+        if (result.recommended().isPresent()) {
+            ObjectNode r = root.putObject("recommended");
+            r.put("stepSize", result.recommended().get().stepSize());
+            r.put("localization", result.recommended().get().localization());
+            r.put("onPlateau", result.onPlateau());
+        } else {
+            root.putNull("recommended");
+        }
+        root.put("reason", result.reason());
+        return mapper.writeValueAsString(root);
     }
 
     private LlcSettings settings() {

@@ -45,6 +45,48 @@ class LlcCommandTest {
         assertFalse(a.get("implausible").asBoolean());
     }
 
+    /**
+     * The sweep on the regular cell (lambda = d/2 = 2): a table row per setting, a recommendation
+     * that is healthy and near 2, a step far too large flagged, the JSON written; bad grid values
+     * are refused before anything runs and leave no file.
+     */
+    @Test
+    void calibrateSweepsRecommendsAndRefusesBadGrids(@TempDir Path dir) throws Exception {
+        assertEquals(0, run("cells", "--out", dir.toString(), "-q").code());
+        String model = dir.resolve("regular-linear.zip").toString();
+        String data = dir.resolve("regular-linear.probe.bin").toString();
+        Path json = dir.resolve("sweep.json");
+        Cli.Result r = run("llc", "--model", model, "--data", data, "--self-labels", "--calibrate", "--calibrate-steps",
+                "1e-4,3e-4,1e-1", "--calibrate-localizations", "1", "--calibrate-draws", "1500", "--chains", "3",
+                "--burn-in", "100", "--seed", "3", "--json", json.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("recommended: --step-size"), r.out());
+        assertTrue(r.err().contains("setting 3/3"), r.err());
+        JsonNode sweep = new ObjectMapper().readTree(Files.readString(json));
+        assertEquals(3, sweep.get("points").size());
+        JsonNode tooLarge = sweep.get("points").get(2);
+        assertEquals(0.1, tooLarge.get("stepSize").asDouble(), 0.0);
+        assertFalse(tooLarge.get("healthy").asBoolean(), "a step of 0.1 is unhealthy: " + tooLarge);
+        double eps = sweep.get("recommended").get("stepSize").asDouble();
+        JsonNode chosen = null;
+        for (JsonNode p : sweep.get("points")) {
+            if (p.get("stepSize").asDouble() == eps) {
+                chosen = p;
+            }
+        }
+        assertTrue(chosen != null && chosen.get("healthy").asBoolean(), sweep.toString());
+        assertEquals(2.0, chosen.get("learningCoefficient").asDouble(), 0.6, "d/2 = 2 for the regular cell");
+
+        Path none = dir.resolve("bad.json");
+        Cli.Result bad = run("llc", "--model", model, "--data", data, "--self-labels", "--calibrate", "--calibrate-steps",
+                "-1e-4", "-q", "--json", none.toString());
+        assertEquals(2, bad.code(), bad.err());
+        assertFalse(Files.exists(none));
+        Cli.Result word = run("llc", "--model", model, "--data", data, "--self-labels", "--calibrate", "--calibrate-steps",
+                "abc", "-q");
+        assertEquals(2, word.code(), word.err());
+    }
+
     @Test
     void unlabelledCsvIsBadInputAndLeavesNoFile(@TempDir Path dir) throws Exception {
         assertEquals(0, run("cells", "--out", dir.toString(), "-q").code());
