@@ -125,6 +125,10 @@ final class LlcCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "OUT.json", description = "Write the estimate (or the sweep) as JSON.")
     Path json;
 
+    @Option(names = "--html", paramLabel = "OUT.html",
+            description = "Write a self-contained HTML report with the loss traces per chain as plots (per setting for --calibrate).")
+    Path html;
+
     @Option(names = {"-q", "--quiet"}, description = "No progress on standard error.")
     boolean quiet;
 
@@ -133,6 +137,9 @@ final class LlcCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         LlcSettings settings = settings();
+        if (json != null && html != null && json.toAbsolutePath().normalize().equals(html.toAbsolutePath().normalize())) {
+            throw new BadInputException("--json and --html name the same file " + json);
+        }
         Progress progress = parent.progress(err, quiet);
         Model network = progress.phase("loading model " + model, () -> ModelLoader.load(model));
         LlcData labelled = progress.phase("loading data " + data, () -> TrainingData.load(data, labelColumns, maxSamples,
@@ -142,10 +149,15 @@ final class LlcCommand implements Callable<Integer> {
         }
         LlcEstimate e = progress.phase("sampling " + settings.chains() + " chains x " + settings.draws() + " draws on "
                 + labelled.samples() + " samples", () -> new LlcEstimator(settings).estimate(network, labelled));
-        if (json != null) {
-            progress.phase("writing " + json, () -> {
+        if (json != null || html != null) {
+            progress.phase("writing " + outputs(), () -> {
                 try (OutputFiles files = new OutputFiles()) {
-                    files.stage(json, toJson(e));
+                    if (json != null) {
+                        files.stage(json, toJson(e));
+                    }
+                    if (html != null) {
+                        files.stage(html, LlcHtmlReport.render(e, source()));
+                    }
                     files.commit();
                 }
                 return null;
@@ -176,9 +188,14 @@ final class LlcCommand implements Callable<Integer> {
                 err.flush();
             }
         });
-        if (json != null) {
+        if (json != null || html != null) {
             try (OutputFiles files = new OutputFiles()) {
-                files.stage(json, calibrationJson(result));
+                if (json != null) {
+                    files.stage(json, calibrationJson(result));
+                }
+                if (html != null) {
+                    files.stage(html, LlcHtmlReport.render(result, source()));
+                }
                 files.commit();
             }
         }
@@ -197,19 +214,27 @@ final class LlcCommand implements Callable<Integer> {
         if (result.recommended().isPresent()) {
             Calibration.Point r = result.recommended().get();
             sb.append(String.format(Locale.ROOT, "recommended: --step-size %s --localization %s%s%n",
-                    Double.toString(r.stepSize()), Double.toString(r.localization()),
+                    plain(r.stepSize()), plain(r.localization()),
                     result.onPlateau() ? "" : " (not on a plateau: confirm with more draws)"));
         } else {
             sb.append("no setting recommended\n");
         }
         sb.append(result.reason()).append('\n');
+        result.extrapolated().ifPresent(a -> sb.append(String.format(Locale.ROOT,
+                "lambda-hat extrapolated to eps -> 0 (first-order step bias removed, healthy steps from the recommended"
+                        + " one up): %.4f%n", a)));
         double weakest = result.points().stream().mapToDouble(Calibration.Point::localization).min().orElse(Double.NaN);
         if (result.recommended().isPresent() && result.recommended().get().localization() > weakest) {
             // A strong pull caps the spread along flat directions, where a singular lambda comes from.
-            sb.append(String.format(Locale.ROOT, "note: no setting at gamma=%g is healthy; a stronger pull biases lambda-hat"
-                    + " low on singular models: rerun with more --calibrate-draws before trusting it%n", weakest));
+            sb.append(String.format(Locale.ROOT, "note: no setting at gamma=%s is healthy; a stronger pull biases lambda-hat"
+                    + " low on singular models: rerun with more --calibrate-draws before trusting it%n", plain(weakest)));
         }
         return sb.toString();
+    }
+
+    /** A value as a user would type it: 0.0003, not 3.0E-4. */
+    private static String plain(double v) {
+        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 
     static String calibrationJson(Calibration.Result result) throws Exception {
@@ -237,7 +262,20 @@ final class LlcCommand implements Callable<Integer> {
             root.putNull("recommended");
         }
         root.put("reason", result.reason());
+        if (result.extrapolated().isPresent()) {
+            root.put("extrapolatedLearningCoefficient", result.extrapolated().getAsDouble());
+        } else {
+            root.putNull("extrapolatedLearningCoefficient");
+        }
         return mapper.writeValueAsString(root);
+    }
+
+    private String source() {
+        return "model " + model.getFileName() + ", data " + data.getFileName();
+    }
+
+    private String outputs() {
+        return json != null && html != null ? json + " and " + html : String.valueOf(json != null ? json : html);
     }
 
     private LlcSettings settings() {

@@ -5,6 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+import javax.xml.parsers.DocumentBuilderFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -27,7 +32,8 @@ class LlcCommandTest {
         String[] args = {"llc", "--model", model.toString(), "--data", data.toString(), "--self-labels", "--chains", "2",
                 "--draws", "60", "--burn-in", "30", "--step-size", "1e-4", "--localization", "1", "--seed", "5", "-q",
                 "--json"};
-        Cli.Result first = run(concat(args, dir.resolve("a.json").toString()));
+        Path html = dir.resolve("a.html");
+        Cli.Result first = run(concat(concat(concat(args, dir.resolve("a.json").toString()), "--html"), html.toString()));
         assertEquals(0, first.code(), first.err());
         assertTrue(first.out().contains("lambda-hat ="), first.out());
         Cli.Result second = run(concat(args, dir.resolve("b.json").toString()));
@@ -43,6 +49,25 @@ class LlcCommandTest {
         double lambda = a.get("learningCoefficient").asDouble();
         assertTrue(lambda > 0.5 && lambda < 4.0, "lambda-hat " + lambda);
         assertFalse(a.get("implausible").asBoolean());
+        assertTracePlots(html, 1, 2);
+    }
+
+    /** The HTML report parses as XML, holds {@code plots} trace plots of {@code chains} lines each, and nothing external. */
+    private static void assertTracePlots(Path html, int plots, int chains) throws Exception {
+        DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+        f.setNamespaceAware(true);
+        Document doc = f.newDocumentBuilder().parse(html.toFile());
+        NodeList svgs = doc.getElementsByTagNameNS("http://www.w3.org/2000/svg", "svg");
+        assertEquals(plots, svgs.getLength(), "one trace plot per estimate");
+        for (int i = 0; i < svgs.getLength(); i++) {
+            Element svg = (Element) svgs.item(i);
+            assertEquals(TracePlot.CSS_CLASS, svg.getAttribute("class"));
+            assertEquals(chains, svg.getElementsByTagNameNS("http://www.w3.org/2000/svg", "polyline").getLength(),
+                    "one line per chain");
+        }
+        String text = Files.readString(html);
+        assertTrue(!text.contains("src=") && !text.contains("href=") && !text.contains("<script"), "self-contained");
+        assertTrue(text.contains("lambda-hat"), text);
     }
 
     /**
@@ -58,7 +83,7 @@ class LlcCommandTest {
         Path json = dir.resolve("sweep.json");
         Cli.Result r = run("llc", "--model", model, "--data", data, "--self-labels", "--calibrate", "--calibrate-steps",
                 "1e-4,3e-4,1e-1", "--calibrate-localizations", "1", "--calibrate-draws", "1500", "--chains", "3",
-                "--burn-in", "100", "--seed", "3", "--json", json.toString());
+                "--burn-in", "100", "--seed", "3", "--json", json.toString(), "--html", dir.resolve("sweep.html").toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("recommended: --step-size"), r.out());
         assertTrue(r.err().contains("setting 3/3"), r.err());
@@ -76,6 +101,7 @@ class LlcCommandTest {
         }
         assertTrue(chosen != null && chosen.get("healthy").asBoolean(), sweep.toString());
         assertEquals(2.0, chosen.get("learningCoefficient").asDouble(), 0.6, "d/2 = 2 for the regular cell");
+        assertTracePlots(dir.resolve("sweep.html"), 3, 3);
 
         Path none = dir.resolve("bad.json");
         Cli.Result bad = run("llc", "--model", model, "--data", data, "--self-labels", "--calibrate", "--calibrate-steps",

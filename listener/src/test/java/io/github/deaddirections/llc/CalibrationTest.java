@@ -51,6 +51,62 @@ class CalibrationTest {
         assertEquals(best.settings(), again.recommended().orElseThrow().settings());
     }
 
+    /**
+     * The rule on a grid whose answer is known by construction: λ̂ = 2 + 500 ε (a first-order step
+     * bias), the smallest step unhealthy. The recommendation is the smallest healthy step that agrees
+     * with its larger neighbour, and the extrapolation to ε → 0 recovers 2; with fewer than three
+     * healthy steps there is none.
+     */
+    @Test
+    void recommendsTheStablestSmallStepAndExtrapolatesTheBiasAway() {
+        List<Double> steps = List.of(1e-4, 3e-4, 1e-3, 3e-3);
+        Calibration c = new Calibration(LlcSettings.defaults(), steps, List.of(1.0), 10);
+        List<Calibration.Point> points = new ArrayList<>();
+        for (double eps : steps) {
+            boolean healthy = eps > 1e-4;
+            points.add(point(eps, 2 + 500 * eps, 0.4, healthy));
+        }
+        Calibration.Result r = c.recommend(points);
+        assertEquals(3e-4, r.recommended().orElseThrow().stepSize());
+        assertTrue(r.onPlateau());
+        assertEquals(2.0, r.extrapolated().orElseThrow(), 1e-9);
+
+        List<Calibration.Point> two = new ArrayList<>(points.subList(0, 3));
+        two.add(point(3e-3, 3.5, 0.4, false));
+        assertTrue(c.recommend(two).extrapolated().isEmpty(), "two healthy steps are too few to extrapolate");
+    }
+
+    /** The intercept against Cramer's rule on the normal equations, on random noisy lines. */
+    @Test
+    void interceptIsTheLeastSquaresOne() {
+        java.util.Random rnd = new java.util.Random(3);
+        for (int trial = 0; trial < 100; trial++) {
+            int n = 3 + rnd.nextInt(6);
+            List<double[]> xy = new ArrayList<>();
+            double sx = 0, sy = 0, sxx = 0, sxy = 0;
+            for (int i = 0; i < n; i++) {
+                double x = 1e-4 * (1 + 30 * rnd.nextDouble());
+                double y = 3 + 700 * x + 0.1 * rnd.nextGaussian();
+                xy.add(new double[]{x, y});
+                sx += x;
+                sy += y;
+                sxx += x * x;
+                sxy += x * y;
+            }
+            double a = (sy * sxx - sx * sxy) / (n * sxx - sx * sx);
+            assertEquals(a, Calibration.intercept(xy), 1e-8 * Math.abs(a));
+        }
+    }
+
+    private static Calibration.Point point(double eps, double lambda, double sd, boolean healthy) {
+        LlcSettings s = LlcSettings.defaults().toBuilder().stepSize(eps).localization(1).draws(10).build();
+        LlcEstimate e = new LlcEstimate(lambda, sd, sd / 2, new double[]{lambda}, new double[][]{{0}}, 0, 1, 10, 4, 0,
+                List.of(), new LlcEstimate.Cost(0, 0, 0, 0), s);
+        TraceHealth h = new TraceHealth(healthy ? java.util.EnumSet.noneOf(TraceHealth.Problem.class)
+                : java.util.EnumSet.of(TraceHealth.Problem.DISAGREEING), 1.0, 0, 0);
+        return new Calibration.Point(s, e, h);
+    }
+
     private static String describe(Calibration.Result r) {
         StringBuilder sb = new StringBuilder();
         for (Calibration.Point p : r.points()) {
