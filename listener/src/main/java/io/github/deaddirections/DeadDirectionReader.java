@@ -186,7 +186,7 @@ public final class DeadDirectionReader {
         List<ClassifiedStructure> structures;
         try (ReadPool pool = new ReadPool(reader, snapshot.model(), config.parallelism())) {
             classifier = new Classifier(snapshot, config, pool, fisher, exactPath, coordinateScale, scale,
-                    KinkMargins.limit(context));
+                    KinkMargins.of(context));
             structures = classifier.classify(candidates, spectrum);
         }
         LOG.debug("classification: {} structures, {} forward passes, {} ms", structures.size(),

@@ -6,6 +6,7 @@ import io.github.deaddirections.detect.BlockCandidate;
 import io.github.deaddirections.detect.Candidate;
 import io.github.deaddirections.detect.Direction;
 import io.github.deaddirections.detect.GaugeCandidate;
+import io.github.deaddirections.detect.KinkMargins;
 import io.github.deaddirections.detect.NullSpaceCandidate;
 import io.github.deaddirections.detect.Orbit;
 import io.github.deaddirections.detect.ReadDirection;
@@ -60,7 +61,7 @@ public final class Classifier {
     private final double[] coordinateScale;
     private final int[] positions;
     private final double nullFloor;
-    private final double kinkLimit;
+    private final KinkMargins kinks;
     private int genericGaugeDimension = -1;
     private int blocksRead;
     private int blocksClaimedByLaw;
@@ -72,12 +73,11 @@ public final class Classifier {
      * @param exactPath       whether the exact Fisher null space is known
      * @param coordinateScale per-parameter scale (steps of the exact Fisher)
      * @param fisherScale     the Fisher scale thresholds are relative to
-     * @param kinkLimit       how far the parameters may move before a probe sample crosses a kink
-     *                        ({@link io.github.deaddirections.detect.KinkMargins}): the tests that move
-     *                        the base point stay well inside it
+     * @param kinks           how far the parameters may move before a probe sample crosses a kink
+     *                        ({@link KinkMargins}): the tests that move the base point stay inside the region
      */
     public Classifier(Snapshot snapshot, ReadConfig config, ReadPool pool, ExpectedFisher fisher, boolean exactPath,
-                      double[] coordinateScale, double fisherScale, double kinkLimit) {
+                      double[] coordinateScale, double fisherScale, KinkMargins kinks) {
         this.snapshot = snapshot;
         this.config = config;
         this.pool = pool;
@@ -86,13 +86,19 @@ public final class Classifier {
         this.coordinateScale = coordinateScale;
         this.positions = snapshot.layerPositions();
         this.nullFloor = config.noiseFloor() * fisherScale;
-        this.kinkLimit = kinkLimit;
+        this.kinks = kinks;
     }
 
     /** The distance the tests move the base point: eps times the RMS parameter, within half the kink limit. */
     private double testMove() {
         double rms = snapshot.rms();
-        return Math.min(config.gaugeTestEpsilon() * (rms > 0 ? rms : 1.0), 0.5 * kinkLimit);
+        return Math.min(fullMove(), 0.5 * kinks.limit());
+    }
+
+    /** eps times the RMS parameter: the move when no kink is near. */
+    private double fullMove() {
+        double rms = snapshot.rms();
+        return config.gaugeTestEpsilon() * (rms > 0 ? rms : 1.0);
     }
 
     /** What the generic gauge test found over the whole null space (-1 when it did not run). */
@@ -668,6 +674,7 @@ public final class Classifier {
 
         private final FisherSpectrum spectrum;
         private final double move;
+        private final double reach;
         private final List<Candidate> candidates;
         private FlatLocusTest test;
         private List<double[]> points;
@@ -677,16 +684,17 @@ public final class Classifier {
         Certifier(FisherSpectrum spectrum, List<Candidate> candidates) {
             this.spectrum = spectrum;
             this.candidates = candidates;
-            double m = testMove();
             // Moves stay well inside every inactive unit's activity margin, or they would revive it.
+            double r = Double.POSITIVE_INFINITY;
             for (Candidate c : candidates) {
                 if (c instanceof GaugeCandidate g) {
                     for (Orbit o : g.orbits()) {
-                        m = Math.min(m, 0.25 * o.reach());
+                        r = Math.min(r, 0.25 * o.reach());
                     }
                 }
             }
-            this.move = m;
+            this.reach = r;
+            this.move = Math.min(testMove(), r);
         }
 
         UnitIndex units() {
@@ -772,28 +780,51 @@ public final class Classifier {
             return out;
         }
 
+        /**
+         * Random points along the Fisher null space, shared by every test. The move starts at the full
+         * eps * RMS (within the inactive units' reach) and shrinks by 4 only while a point takes some
+         * probe sample across a kink, down to the first-order safe move: the kink bound alone would let
+         * one live unit near a kink shrink the move until crossings hide under the float floor.
+         */
         private List<double[]> nullSpacePoints() {
             if (points == null) {
-                points = new ArrayList<>();
                 double[][] basis = spectrum.nullBasis();
-                java.util.SplittableRandom random = new java.util.SplittableRandom(config.seed() ^ 0x6A09E667F3BCC908L);
-                for (int q = 0; q < POINTS && basis.length > 0; q++) {
-                    double[] r = new double[snapshot.parameterCount()];
-                    for (double[] b : basis) {
-                        double c = GaugeTest.gaussian(random);
-                        for (int i = 0; i < r.length; i++) {
-                            r[i] += c * b[i];
-                        }
+                double widest = Math.min(fullMove(), reach);
+                for (double m = widest; ; m /= 4) {
+                    double step = Math.max(m, move);
+                    points = pointsAlong(basis, step);
+                    boolean crossed = false;
+                    for (double[] point : points) {
+                        crossed |= step > move && kinks.crossedBy(point);
                     }
-                    double norm = io.github.deaddirections.detect.Directions.norm(r);
-                    double[] point = snapshot.parameters();
-                    for (int i = 0; i < r.length; i++) {
-                        point[i] += move * r[i] / norm;
+                    if (!crossed) {
+                        LOG.debug("flat-locus test: null-space points moved by {} (first-order kink-safe move {})", step, move);
+                        break;
                     }
-                    points.add(point);
                 }
             }
             return points;
+        }
+
+        private List<double[]> pointsAlong(double[][] basis, double step) {
+            List<double[]> out = new ArrayList<>();
+            java.util.SplittableRandom random = new java.util.SplittableRandom(config.seed() ^ 0x6A09E667F3BCC908L);
+            for (int q = 0; q < POINTS && basis.length > 0; q++) {
+                double[] r = new double[snapshot.parameterCount()];
+                for (double[] b : basis) {
+                    double c = GaugeTest.gaussian(random);
+                    for (int i = 0; i < r.length; i++) {
+                        r[i] += c * b[i];
+                    }
+                }
+                double norm = io.github.deaddirections.detect.Directions.norm(r);
+                double[] point = snapshot.parameters();
+                for (int i = 0; i < r.length; i++) {
+                    point[i] += step * r[i] / norm;
+                }
+                out.add(point);
+            }
+            return out;
         }
 
         /** The directions of other candidates (flat orbits, block spans) that share a unit with u. */

@@ -7,6 +7,9 @@ import io.github.deaddirections.snapshot.ParameterBlock;
 import io.github.deaddirections.snapshot.Snapshot;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -23,14 +26,107 @@ import java.util.Optional;
  * <p>First order, per dense layer: a move of norm d changes z_j(x) by at most
  * {@code d |(x, 1)|}; with m the smallest distance of any z_j(x) to a kink of its activation,
  * the layer is safe for {@code d < m / max_x |(x, 1)|}. The limit is the smallest over layers.
+ *
+ * <p>That bound is blind to where a move goes: one live unit with a sample near a kink caps every
+ * move, also moves that leave that unit's pre-activations untouched, as a move along the Fisher null
+ * space mostly does (it moves dead units' weights; live pre-activations change only at second order).
+ * A crossing component of order p shows at the moved point as eps^(2p) of the live scale, so too
+ * small a move hides it under the float floor. {@link #crossedBy} answers the question itself for
+ * one point: one forward pass, and every (sample, unit) compared piece by piece.
  */
 public final class KinkMargins {
 
-    private KinkMargins() {
+    private final DetectionContext context;
+    private final double limit;
+
+    private KinkMargins(DetectionContext context, double limit) {
+        this.context = context;
+        this.limit = limit;
     }
 
-    /** The move limit, or +infinity when no dense layer has a piecewise-linear activation. */
-    public static double limit(DetectionContext context) {
+    /** The margins of the context's snapshot at theta-hat. */
+    public static KinkMargins of(DetectionContext context) {
+        return new KinkMargins(context, limit(context));
+    }
+
+    /** The first-order move limit, or +infinity when no dense layer has a piecewise activation. */
+    public double limit() {
+        return limit;
+    }
+
+    /**
+     * Whether some probe sample's pre-activation in a plain dense layer with branch points lies on
+     * another piece at {@code point} than at theta-hat. A (sample, unit) sitting exactly on a branch
+     * point at theta-hat (a dead ReLU unit at z = 0) is the crossing under test, not a region, and
+     * is not compared.
+     */
+    public boolean crossedBy(double[] point) {
+        Snapshot snapshot = context.snapshot();
+        List<LayerInfo> kinked = new ArrayList<>();
+        for (LayerInfo layer : snapshot.layers()) {
+            if (layer.activation().flatMap(BranchPoints::of).isPresent() && Layers.isPlainDense(layer)
+                    && Layers.weights(snapshot, layer).isPresent()) {
+                kinked.add(layer);
+            }
+        }
+        if (kinked.isEmpty()) {
+            return false;
+        }
+        Map<String, INDArray> here = context.layerInputs();
+        Map<String, INDArray> there = snapshot.model().layerInputs(point, snapshot.layers());
+        double[] theta = snapshot.parametersView();
+        for (LayerInfo layer : kinked) {
+            INDArray a = here.get(layer.name());
+            INDArray b = there.get(layer.name());
+            if (a == null || b == null || a.rank() != 2) {
+                continue;
+            }
+            double[] kinks = layer.activation().flatMap(BranchPoints::of).orElseThrow();
+            ParameterBlock w = Layers.weights(snapshot, layer).orElseThrow();
+            Optional<ParameterBlock> bias = Layers.bias(snapshot, layer);
+            double[][] x0 = ForwardModel.rows(a);
+            double[][] x1 = ForwardModel.rows(b);
+            int nIn = (int) w.dim(0);
+            int nOut = (int) w.dim(1);
+            for (int n = 0; n < x0.length; n++) {
+                for (int j = 0; j < nOut; j++) {
+                    double z0 = bias.isPresent() ? theta[bias.get().flatIndex()[j]] : 0.0;
+                    double z1 = bias.isPresent() ? point[bias.get().flatIndex()[j]] : 0.0;
+                    for (int i = 0; i < nIn; i++) {
+                        z0 += x0[n][i] * theta[w.index(i, j)];
+                        z1 += x1[n][i] * point[w.index(i, j)];
+                    }
+                    if (!onBranchPoint(z0, kinks) && piece(z0, kinks) != piece(z1, kinks)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean onBranchPoint(double z, double[] kinks) {
+        for (double k : kinks) {
+            if (z == k) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The number of branch points below z: which piece z is on. */
+    private static int piece(double z, double[] kinks) {
+        int below = 0;
+        for (double k : kinks) {
+            if (z > k) {
+                below++;
+            }
+        }
+        return below;
+    }
+
+    /** The first-order move limit (see the class comment). */
+    static double limit(DetectionContext context) {
         Snapshot snapshot = context.snapshot();
         double[] theta = snapshot.parametersView();
         double limit = Double.POSITIVE_INFINITY;
