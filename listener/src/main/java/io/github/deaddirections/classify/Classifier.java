@@ -565,7 +565,8 @@ public final class Classifier {
                     + config.gaugeTestFisherMultiple() + "; they were read one by one instead)");
             return null;
         }
-        return new GaugeTest(fisher, config, snapshot.parametersView(), coordinateScale, dimension, testMove(), support);
+        return new GaugeTest(fisher, config, snapshot.parametersView(), coordinateScale, dimension,
+                fullMove(), testMove(), kinks::crossedBy, support);
     }
 
     /** The generic gauge test's pass budget: a multiple of the exact Fisher's cost, at least 2,000, at most the cap. */

@@ -32,6 +32,8 @@ final class GaugeTest {
     private final double[] theta;
     private final double[] coordinateScale;
     private final double offset;
+    private final double safeOffset;
+    private final java.util.function.Predicate<double[]> crossesKink;
     /** Squared entries below this are the rounding spill of a null basis (about (1e-16 / live gap)^2), not support. */
     private static final double SUPPORT_FLOOR = 1e-8;
 
@@ -42,14 +44,19 @@ final class GaugeTest {
     /**
      * @param nullDimension dimension of the whole null space (the test uses more points than that)
      * @param offset        eps times the RMS parameter size
+     * @param safeOffset    a move no probe sample crosses a kink within (first order)
+     * @param crossesKink   whether a point takes some probe sample across a kink: each point moves by
+     *                      {@code offset}, shrunk by 4 while it crosses, never below {@code safeOffset}
      */
     GaugeTest(ExpectedFisher fisher, ReadConfig config, double[] theta, double[] coordinateScale, int nullDimension,
-              double offset, int[] support) {
+              double offset, double safeOffset, java.util.function.Predicate<double[]> crossesKink, int[] support) {
         this.fisher = fisher;
         this.config = config;
         this.theta = theta;
         this.coordinateScale = coordinateScale;
         this.offset = offset;
+        this.safeOffset = Math.min(offset, safeOffset);
+        this.crossesKink = crossesKink;
         this.points = nullDimension + config.gaugeTestExtraPoints();
         this.support = support.length == 0 ? java.util.stream.IntStream.range(0, theta.length).toArray() : support.clone();
     }
@@ -155,10 +162,7 @@ final class GaugeTest {
                 r[k] = gaussian(random);
             }
             r = Directions.normalise(r);
-            double[] point = theta.clone();
-            for (int k = 0; k < s; k++) {
-                point[support[k]] += offset * r[k];
-            }
+            double[] point = moved(r);
             // A null vector is a combination of columns whose cancellation must stay at the float floor:
             // the 5-point stencil's truncation (h^4, about 1e-16 relative) keeps it there on curved
             // orbits, where a central difference's h^2 leaves it above the noise floor.
@@ -188,6 +192,20 @@ final class GaugeTest {
             nullSpaces.add(nulls.toArray(new double[0][]));
         }
         return nullSpaces;
+    }
+
+    /** theta moved along r on the support, as far as no probe sample crosses a kink (see the constructor). */
+    private double[] moved(double[] r) {
+        for (double o = offset; ; o /= 4) {
+            double step = Math.max(o, safeOffset);
+            double[] point = theta.clone();
+            for (int k = 0; k < support.length; k++) {
+                point[support[k]] += step * r[k];
+            }
+            if (step <= safeOffset || !crossesKink.test(point)) {
+                return point;
+            }
+        }
     }
 
     static double gaussian(SplittableRandom random) {

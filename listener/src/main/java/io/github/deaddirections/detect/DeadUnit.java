@@ -34,9 +34,13 @@ import java.util.OptionalInt;
  *                        weights zero, not all of its incoming ones) is flat whatever the rest
  *                        does, a tangent of that consumer's flat locus, and no coordinate of this
  *                        unit's node death
+ * @param silent          of those positions, the ones whose consumer unit passes nothing on (all of
+ *                        its outgoing weights zero: a dead consumer): its bias moves no output, so
+ *                        the weight into it is null alone and takes no bias compensation; the
+ *                        consumer's bias stays a coordinate of the consumer's own structure
  */
 record DeadUnit(Unit unit, IActivation activation, int order, double value, Optional<int[]> absorbingBiases,
-                boolean biasShiftIsSymmetry, int[] read) {
+                boolean biasShiftIsSymmetry, int[] read, java.util.Set<Integer> silent) {
 
     /**
      * Every dead unit whose node death is defined: constant but not flat around b0 (a ReLU unit
@@ -56,6 +60,7 @@ record DeadUnit(Unit unit, IActivation activation, int order, double value, Opti
             Map<Double, ActivationTaylor> shapes = new HashMap<>();
             Map<Double, Boolean> shifts = new HashMap<>();
             java.util.Set<Integer> unreadConsumers = null;
+            java.util.Set<Integer> silentConsumers = null;
             for (Unit unit : Unit.of(snapshot, layer)) {
                 double scale = Math.max(snapshot.layerRms(List.of(layer.name())),
                         snapshot.layerRms(List.of(unit.consumer().name())));
@@ -82,7 +87,16 @@ record DeadUnit(Unit unit, IActivation activation, int order, double value, Opti
                 if (read.length == 0) {
                     continue; // nothing reads it: every parameter of the unit is flat (output-null)
                 }
-                out.add(new DeadUnit(unit, phi.get(), order.getAsInt(), c, absorbing, shift, read));
+                if (silentConsumers == null) {
+                    silentConsumers = silent(context, unit.consumer());
+                }
+                java.util.Set<Integer> silent = new java.util.HashSet<>();
+                for (int k : read) {
+                    if (silentConsumers.contains(unit.feeds()[k])) {
+                        silent.add(k);
+                    }
+                }
+                out.add(new DeadUnit(unit, phi.get(), order.getAsInt(), c, absorbing, shift, read, silent));
             }
         }
         return out;
@@ -109,6 +123,22 @@ record DeadUnit(Unit unit, IActivation activation, int order, double value, Opti
         for (Unit u : Unit.of(snapshot, layer)) {
             double scale = Math.max(snapshot.layerRms(List.of(layer.name())), snapshot.layerRms(List.of(u.consumer().name())));
             if (context.allZero(u.outgoing(), scale) && !context.allZero(u.weights(), scale)) {
+                out.add(u.index());
+            }
+        }
+        return out;
+    }
+
+    /** The units of a hidden layer whose outgoing weights are all zero (none of an output layer). */
+    private static java.util.Set<Integer> silent(DetectionContext context, LayerInfo layer) {
+        java.util.Set<Integer> out = new java.util.HashSet<>();
+        Snapshot snapshot = context.snapshot();
+        if (layer.isOutput()) {
+            return out;
+        }
+        for (Unit u : Unit.of(snapshot, layer)) {
+            double scale = Math.max(snapshot.layerRms(List.of(layer.name())), snapshot.layerRms(List.of(u.consumer().name())));
+            if (context.allZero(u.outgoing(), scale)) {
                 out.add(u.index());
             }
         }

@@ -67,7 +67,7 @@ public final class NodeDeathDetector implements Detector {
         int[] outgoing = unit.outgoing();
         List<Direction> outgoingSpan = new ArrayList<>();
         for (int k : dead.read()) {
-            outgoingSpan.add(c == 0.0 ? Direction.axis(p, outgoing[k])
+            outgoingSpan.add(c == 0.0 || dead.silent().contains(k) ? Direction.axis(p, outgoing[k])
                     : Direction.sparse(p, new int[]{outgoing[k], absorbing[k]}, new double[]{1.0, -c}).normalised());
         }
         List<Direction> incomingSpan = new ArrayList<>();

@@ -18,7 +18,11 @@ import java.util.Random;
  * space N0 = null F(theta) that stays null at generic nearby points. "Nearby generic point" here means
  * {@code theta_i = theta + delta_i}, {@code delta_i = eps * rms(theta) * sqrt(n0) * r_i} with r_i a
  * random unit vector <i>in N0</i> (eps = 0.02): every null coordinate moves by about 2% of the
- * typical parameter, and nothing live moves. Why along N0:
+ * typical parameter, and nothing live moves. The move is halved while it takes some probe sample's
+ * pre-activation across a branch point of its activation (a kink, or the switch between ELU's
+ * pieces): beyond one the network is on another analytic piece, where the local symmetries of this
+ * one (a bias shift inside a linear piece, say) no longer hold, and a gauge would be miscounted as
+ * a singularity. Why along N0:
  * <ul>
  *   <li>a symmetry (ReLU / LeakyReLU / cube rescaling, the softmax logit shift) acts at every point,
  *       so its tangent stays null at theta_i, tilted by O(eps) for a curved orbit; a null of the
@@ -105,13 +109,12 @@ final class Oracle {
                     norm += g[k] * g[k];
                 }
                 double size = EPS * rms * Math.sqrt(n0) / Math.sqrt(norm);
-                double[] moved = theta.clone();
-                for (int r = 0; r < params; r++) {
-                    double d = 0;
-                    for (int k = 0; k < n0; k++) {
-                        d += n0Basis.unsafe_get(r, k) * g[k];
-                    }
-                    moved[r] += size * d;
+                double[] moved = along(theta, n0Basis, g, size);
+                // Stay on the analytic piece of theta: a sample across a kink is another region, where
+                // a gauge of this one need not be null (halved until none crosses).
+                for (int halving = 0; halving < 40 && crossesBranch(mlp, theta, moved, x); halving++) {
+                    size /= 2;
+                    moved = along(theta, n0Basis, g, size);
                 }
                 Spectrum s = Spectrum.of(WhitenedJacobian.of(mlp, moved, x));
                 // Exact nulls at a moved point sit at the float floor; a genuine block of order k shows
@@ -137,6 +140,42 @@ final class Oracle {
             }
         }
         return new Result(params, cut.rank(), strict.numCols, cut, ambiguous, (System.nanoTime() - start) / 1e6);
+    }
+
+    private static double[] along(double[] theta, DMatrixRMaj basis, double[] g, double size) {
+        double[] moved = theta.clone();
+        for (int r = 0; r < theta.length; r++) {
+            double d = 0;
+            for (int k = 0; k < g.length; k++) {
+                d += basis.unsafe_get(r, k) * g[k];
+            }
+            moved[r] += size * d;
+        }
+        return moved;
+    }
+
+    /** Whether some sample's pre-activation of a hidden unit is on another branch at b than at a (a value on a branch point at a is the crossing under test). */
+    static boolean crossesBranch(Mlp mlp, double[] a, double[] b, double[][] x) {
+        Mlp.Pass pa = mlp.forward(a, x);
+        Mlp.Pass pb = mlp.forward(b, x);
+        for (int l = 0; l + 1 < mlp.layers.size(); l++) {
+            double[] branches = mlp.layers.get(l).activation().branchPoints();
+            if (branches.length == 0) {
+                continue;
+            }
+            for (int s = 0; s < x.length; s++) {
+                for (int j = 0; j < mlp.layers.get(l).nOut(); j++) {
+                    double za = pa.z()[l][s][j];
+                    double zb = pb.z()[l][s][j];
+                    for (double k : branches) {
+                        if (za != k && (za > k) != (zb > k)) {
+                            return true;
+                        }
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     /** The part of span(g) within the given principal angle of span(n): g V restricted to cos(angle) above cos(tol). */

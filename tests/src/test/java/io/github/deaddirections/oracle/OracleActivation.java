@@ -56,6 +56,20 @@ enum OracleActivation {
         this.f = f;
     }
 
+    /**
+     * Where the activation changes branch (the real-part tests above): a sample whose pre-activation
+     * crosses one of these is on another analytic piece of the network.
+     */
+    double[] branchPoints() {
+        return switch (this) {
+            case HARDSIGMOID -> new double[]{(0 - 0.5) / (double) 0.2f, (1 - 0.5) / (double) 0.2f};
+            case HARDTANH -> new double[]{-1, 1};
+            case ELU, SELU, SOFTSIGN, RELU, LEAKYRELU -> new double[]{0};
+            case RELU6 -> new double[]{0, 6};
+            default -> new double[0];
+        };
+    }
+
     /** The DL4J activation this one reimplements. */
     Activation dl4j() {
         return dl4j;
