@@ -115,22 +115,15 @@ record DeadUnit(Unit unit, IActivation activation, int order, double value, Opti
      * two dead units is a coordinate of the first one's crossing.
      */
     private static java.util.Set<Integer> unread(DetectionContext context, LayerInfo layer) {
-        java.util.Set<Integer> out = new java.util.HashSet<>();
-        Snapshot snapshot = context.snapshot();
-        if (layer.isOutput()) {
-            return out;
-        }
-        for (Unit u : Unit.of(snapshot, layer)) {
-            double scale = Math.max(snapshot.layerRms(List.of(layer.name())), snapshot.layerRms(List.of(u.consumer().name())));
-            if (context.allZero(u.outgoing(), scale) && !context.allZero(u.weights(), scale)) {
-                out.add(u.index());
-            }
-        }
-        return out;
+        return silent(context, layer, true);
     }
 
     /** The units of a hidden layer whose outgoing weights are all zero (none of an output layer). */
     private static java.util.Set<Integer> silent(DetectionContext context, LayerInfo layer) {
+        return silent(context, layer, false);
+    }
+
+    private static java.util.Set<Integer> silent(DetectionContext context, LayerInfo layer, boolean liveIncomingOnly) {
         java.util.Set<Integer> out = new java.util.HashSet<>();
         Snapshot snapshot = context.snapshot();
         if (layer.isOutput()) {
@@ -138,7 +131,7 @@ record DeadUnit(Unit unit, IActivation activation, int order, double value, Opti
         }
         for (Unit u : Unit.of(snapshot, layer)) {
             double scale = Math.max(snapshot.layerRms(List.of(layer.name())), snapshot.layerRms(List.of(u.consumer().name())));
-            if (context.allZero(u.outgoing(), scale)) {
+            if (context.allZero(u.outgoing(), scale) && !(liveIncomingOnly && context.allZero(u.weights(), scale))) {
                 out.add(u.index());
             }
         }
