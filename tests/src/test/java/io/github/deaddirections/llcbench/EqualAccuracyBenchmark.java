@@ -188,9 +188,11 @@ class EqualAccuracyBenchmark {
                 show(to10), show(to1), ratio));
         seeds.forEach(s -> log.append("  ").append(name).append(' ').append(s.line()).append('\n'));
         if (closedForm) {
-            // The read must need fewer passes than SGLD needs to come within 10% (issue 15).
-            targetMet &= to10.isPresent() && readPasses < to10.getAsLong();
-            targetMetInSampleForwards &= to10.isPresent() && readPasses * first.probeRows() < to10.getAsLong() * (long) first.samples();
+            // The read must need fewer passes than SGLD needs to come within 10% (issue 15). A run that is
+            // not within 10% by the cap needs more than the cap: the read meets the target below the cap.
+            long sgld = to10.isPresent() ? to10.getAsLong() : CAP;
+            targetMet &= readPasses < sgld;
+            targetMetInSampleForwards &= readPasses * first.probeRows() < sgld * (long) first.samples();
         }
     }
 
