@@ -19,6 +19,7 @@ import io.github.deaddirections.detect.Directions;
 import io.github.deaddirections.detect.FisherNullDetector;
 import io.github.deaddirections.detect.InactiveUnitDetector;
 import io.github.deaddirections.detect.KinkMargins;
+import io.github.deaddirections.detect.LinearGroupDetector;
 import io.github.deaddirections.detect.LayerNormGaugeDetector;
 import io.github.deaddirections.detect.Layers;
 import io.github.deaddirections.detect.LogitShiftGaugeDetector;
@@ -86,7 +87,7 @@ public final class DeadDirectionReader {
 
     /** The built-in detectors in precedence order (product blocks before node death, gauges after blocks). */
     public static List<Detector> defaultDetectors() {
-        return List.of(new DeepLinearChainDetector(), new ReducedRankDetector(), new NodeDeathDetector(), new DuplicateUnitDetector(),
+        return List.of(new DeepLinearChainDetector(), new ReducedRankDetector(), new NodeDeathDetector(), new LinearGroupDetector(), new DuplicateUnitDetector(),
                 new InactiveUnitDetector(), new RescalingGaugeDetector(), new BiasShiftGaugeDetector(), new LogitShiftGaugeDetector(), new LayerNormGaugeDetector(),
                 new BatchNormGaugeDetector(), new AttentionGaugeDetector(), new ActivationNullDetector(),
                 new OutputNullDetector(), new FisherNullDetector());

@@ -723,7 +723,8 @@ public final class Classifier {
             if (spectrum != null && tiltAffordable(tangents)) {
                 // Exact path: an orbit is certified when it lies in the part of their span that stays null up to a tilt.
                 List<Direction> span = orthonormal(tangents);
-                List<Direction> certified = test().tiltedNullPart(span, nullSpacePoints(), config.gaugeTestTolerance());
+                List<Direction> certified = test().tiltedNullPart(span, g.tiltCoordinates(), nullSpacePoints(),
+                        config.gaugeTestTolerance());
                 for (int i = 0; i < ok.length; i++) {
                     Direction t = tangents.get(i);
                     double inside = 0;

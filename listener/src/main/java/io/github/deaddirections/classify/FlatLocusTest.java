@@ -116,12 +116,18 @@ final class FlatLocusTest {
      * stencil: a central difference's h^2 truncation would lift a turning null vector above the floor.
      */
     List<Direction> tiltedNullPart(List<Direction> basis, List<double[]> points, double tolerance) {
+        return tiltedNullPart(basis, new int[0], points, tolerance);
+    }
+
+    /** The same, with the moved null spaces measured also on {@code tilt}, coordinates the locus may tilt into. */
+    List<Direction> tiltedNullPart(List<Direction> basis, int[] tilt, List<double[]> points, double tolerance) {
         int d = basis.size();
         List<Direction> out = new ArrayList<>();
         if (d == 0 || points.isEmpty()) {
             return out;
         }
-        int[] support = GaugeTest.support(basis, stepScale.length);
+        int[] support = java.util.stream.IntStream.concat(java.util.Arrays.stream(GaugeTest.support(basis, stepScale.length)),
+                java.util.Arrays.stream(tilt)).sorted().distinct().toArray();
         int s = support.length;
         // The basis on the support coordinates (its mass elsewhere is rounding spill).
         double[][] onSupport = new double[d][s];

@@ -88,7 +88,7 @@ record DeadUnit(Unit unit, IActivation activation, int order, double value, Opti
                     continue; // nothing reads it: every parameter of the unit is flat (output-null)
                 }
                 if (silentConsumers == null) {
-                    silentConsumers = silent(context, unit.consumer());
+                    silentConsumers = silentUnits(context, unit.consumer());
                 }
                 java.util.Set<Integer> silent = new java.util.HashSet<>();
                 for (int k : read) {
@@ -119,7 +119,7 @@ record DeadUnit(Unit unit, IActivation activation, int order, double value, Opti
     }
 
     /** The units of a hidden layer whose outgoing weights are all zero (none of an output layer). */
-    private static java.util.Set<Integer> silent(DetectionContext context, LayerInfo layer) {
+    static java.util.Set<Integer> silentUnits(DetectionContext context, LayerInfo layer) {
         return silent(context, layer, false);
     }
 

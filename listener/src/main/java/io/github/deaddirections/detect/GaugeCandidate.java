@@ -12,9 +12,13 @@ import java.util.List;
  *                    flat (a hidden layer's activation-null, output-null, an inactive unit), which
  *                    is a gauge only if it passes the flat-locus test and may be a component of a
  *                    singular crossing instead (METHOD 3, certified flats)
+ * @param tiltCoordinates for a data-dependent flat, parameters beyond the orbits' own into which the
+ *                    flat locus tilts when the base point moves (a linear group's live incoming
+ *                    weights): the flat-locus test measures the moved null space on them too; empty
+ *                    when the locus tilts only within the orbits' coordinates
  */
 public record GaugeCandidate(String id, String mechanism, List<String> layers, List<Orbit> orbits,
-                             Certificate certificate) implements Candidate {
+                             Certificate certificate, int[] tiltCoordinates) implements Candidate {
 
     public GaugeCandidate {
         layers = List.copyOf(layers);
@@ -26,22 +30,28 @@ public record GaugeCandidate(String id, String mechanism, List<String> layers, L
 
     /** A symmetry of the parameterisation: flat at every parameter point. */
     public static GaugeCandidate symmetry(String id, String mechanism, List<String> layers, List<Orbit> orbits) {
-        return new GaugeCandidate(id, mechanism, layers, orbits, Certificate.SYMMETRY_ORBIT);
+        return new GaugeCandidate(id, mechanism, layers, orbits, Certificate.SYMMETRY_ORBIT, new int[0]);
     }
 
     /** A null of the network's input data. */
     public static GaugeCandidate inputData(String id, String mechanism, List<String> layers, List<Orbit> orbits) {
-        return new GaugeCandidate(id, mechanism, layers, orbits, Certificate.INPUT_DATA_NULL);
+        return new GaugeCandidate(id, mechanism, layers, orbits, Certificate.INPUT_DATA_NULL, new int[0]);
     }
 
     /** A flat that depends on the parameters (hidden activations, output gradients): to be certified. */
     public static GaugeCandidate dataDependent(String id, String mechanism, List<String> layers, List<Orbit> orbits) {
-        return new GaugeCandidate(id, mechanism, layers, orbits, null);
+        return new GaugeCandidate(id, mechanism, layers, orbits, null, new int[0]);
+    }
+
+    /** A data-dependent flat whose locus tilts into {@code tiltCoordinates} as the base point moves. */
+    public static GaugeCandidate dataDependent(String id, String mechanism, List<String> layers, List<Orbit> orbits,
+                                               int[] tiltCoordinates) {
+        return new GaugeCandidate(id, mechanism, layers, orbits, null, tiltCoordinates.clone());
     }
 
     /** The same candidate with fewer orbits. */
     public GaugeCandidate withOrbits(List<Orbit> subset) {
-        return new GaugeCandidate(id, mechanism, layers, subset, certificate);
+        return new GaugeCandidate(id, mechanism, layers, subset, certificate, tiltCoordinates);
     }
 
     /** Whether the flat-locus test decides it. */

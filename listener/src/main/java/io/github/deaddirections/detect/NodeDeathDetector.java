@@ -48,7 +48,12 @@ public final class NodeDeathDetector implements Detector {
     public List<Candidate> detect(DetectionContext context) {
         int p = context.snapshot().parameterCount();
         List<Candidate> out = new ArrayList<>();
+        java.util.Set<String> grouped = new java.util.HashSet<>();
+        LinearGroup.all(context).forEach(g -> g.units().forEach(u -> grouped.add(u.layer().name() + ":" + u.index())));
         for (DeadUnit dead : DeadUnit.all(context)) {
+            if (grouped.contains(dead.unit().layer().name() + ":" + dead.unit().index())) {
+                continue; // a coordinate of its linear group's block (LinearGroupDetector)
+            }
             out.add(candidate(p, dead));
         }
         return out;

@@ -107,7 +107,8 @@ class NodeDeathVolumeTest {
         }
     }
 
-    private static double slope(double[] x, double[] y) {
+    /** Least-squares slope of y on x: the fitted volume exponent. */
+    static double slope(double[] x, double[] y) {
         double mx = Arrays.stream(x).average().orElse(0);
         double my = Arrays.stream(y).average().orElse(0);
         double sxy = 0;
