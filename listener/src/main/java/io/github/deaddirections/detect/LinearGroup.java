@@ -35,9 +35,16 @@ import java.util.OptionalDouble;
  * of them), and the block is D (U2 x V2) with W2 (V2 x inputs), lambda = AW(M, H - rho, N - rho, 0).
  * With N = rho the block has no outgoing part and W2 is a flat gauge too. A lone dead unit (H = 1,
  * rho = 0) is the node death of METHOD 5; groups with rho = 0 are left to the node deaths as well.
+ *
+ * <p>Into a softmax output the uniform consumer direction is the logit shift, a gauge of its own:
+ * the consumer space is then the complement of the all-ones vector (N counts one less), as for
+ * node death.
+ *
+ * @param consumerBasis orthonormal basis (kept consumers x N) of the consumer directions that count
+ * @param outgoing      A~ in that basis (N x H)
  */
 record LinearGroup(LayerInfo layer, List<Unit> units, double[] slopes, double[] values, int[] consumers,
-                   int[][] absorbing, DMatrixRMaj outgoing, int rank) {
+                   int[][] absorbing, DMatrixRMaj consumerBasis, DMatrixRMaj outgoing, int rank) {
 
     /** Residual of phi from its tangent line, relative, below which a piece is affine (exact pieces reach ~1e-16). */
     static final double AFFINE_TOLERANCE = 1e-12;
@@ -85,24 +92,27 @@ record LinearGroup(LayerInfo layer, List<Unit> units, double[] slopes, double[] 
                     kept.add(k);
                 }
             }
-            int n = kept.size();
             int h = members.size();
-            DMatrixRMaj a = new DMatrixRMaj(n, h);
-            double top = 0;
+            DMatrixRMaj full = new DMatrixRMaj(kept.size(), h);
             for (int j = 0; j < h; j++) {
-                for (int r = 0; r < n; r++) {
-                    double v = theta[members.get(j).outgoing()[kept.get(r)]] * slopes.get(j);
-                    a.set(r, j, v);
-                    top = Math.max(top, Math.abs(v));
+                for (int r = 0; r < kept.size(); r++) {
+                    full.set(r, j, theta[members.get(j).outgoing()[kept.get(r)]] * slopes.get(j));
                 }
             }
+            boolean softmax = consumer.isOutput() && consumer.activation().orElse(null)
+                    instanceof org.nd4j.linalg.activations.impl.ActivationSoftmax;
+            DMatrixRMaj q = softmax ? complementOfOnes(kept.size()) : org.ejml.dense.row.CommonOps_DDRM.identity(kept.size());
+            int n = q.numCols;
+            DMatrixRMaj a = new DMatrixRMaj(n, h);
+            org.ejml.dense.row.CommonOps_DDRM.multTransA(q, full, a);
+            double top = org.ejml.dense.row.CommonOps_DDRM.elementMaxAbs(a);
             int rho = top == 0 ? 0 : SingularOps_DDRM.rank(a, 1e-9 * top);
             if (rho == 0 || n == 0) {
                 continue;
             }
             out.add(new LinearGroup(layer, members, slopes.stream().mapToDouble(Double::doubleValue).toArray(),
                     values.stream().mapToDouble(Double::doubleValue).toArray(), kept.stream().mapToInt(Integer::intValue).toArray(),
-                    absorbing.toArray(new int[0][]), a, rho));
+                    absorbing.toArray(new int[0][]), q, a, rho));
         }
         return out;
     }
@@ -117,12 +127,26 @@ record LinearGroup(LayerInfo layer, List<Unit> units, double[] slopes, double[] 
         return units.get(0).weights().length;
     }
 
-    /** N, the consumer units that pass something on. */
+    /** N, the consumer directions that count (the consumer units that pass something on, less the logit shift). */
     int outputs() {
-        return consumers.length;
+        return consumerBasis.numCols;
     }
 
-    /** The SVD of A~: U (N x N), V (H x H), ordered by descending singular value. */
+    /** An orthonormal basis of the vectors of R^k orthogonal to (1, ..., 1): k x (k - 1). */
+    private static DMatrixRMaj complementOfOnes(int k) {
+        DMatrixRMaj q = new DMatrixRMaj(k, k - 1);
+        // Helmert's basis: column c is (1, ..., 1, -(c+1), 0, ...) / norm, with c+1 ones.
+        for (int c = 0; c < k - 1; c++) {
+            double norm = Math.sqrt((c + 1.0) * (c + 2.0));
+            for (int r = 0; r <= c; r++) {
+                q.set(r, c, 1.0 / norm);
+            }
+            q.set(c + 1, c, -(c + 1.0) / norm);
+        }
+        return q;
+    }
+
+    /** The SVD of A~: U (kept consumers x N, in the consumer basis), V (H x H), by descending singular value. */
     DMatrixRMaj[] svd() {
         SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(outgoing.numRows, outgoing.numCols,
                 true, true, false);
@@ -134,7 +158,9 @@ record LinearGroup(LayerInfo layer, List<Unit> units, double[] slopes, double[] 
         DMatrixRMaj w = svd.getW(null);
         DMatrixRMaj v = svd.getV(null, false);
         SingularOps_DDRM.descendingOrder(u, false, w, v, false);
-        return new DMatrixRMaj[]{u, v};
+        DMatrixRMaj full = new DMatrixRMaj(consumerBasis.numRows, u.numCols);
+        org.ejml.dense.row.CommonOps_DDRM.mult(consumerBasis, u, full);
+        return new DMatrixRMaj[]{full, v};
     }
 
     /**
