@@ -38,7 +38,15 @@ public final class LinearGroupDetector implements Detector {
         for (LinearGroup g : LinearGroup.all(context)) {
             int h = g.hidden();
             int n = g.outputs();
-            int m = g.inputs();
+            // Inputs constant on the probe are the bias again (activation-null gauges): no input of the bottleneck.
+            boolean[] constant = ConstantInputs.of(context, g.layer());
+            List<Integer> inputs = new ArrayList<>();
+            for (int i = 0; i < g.inputs(); i++) {
+                if (i >= constant.length || !constant[i]) {
+                    inputs.add(i);
+                }
+            }
+            int m = inputs.size();
             int rho = g.rank();
             DMatrixRMaj[] uv = g.svd();
             DMatrixRMaj u = uv[0];
@@ -52,7 +60,7 @@ public final class LinearGroupDetector implements Detector {
                 }
             }
             for (int b = rho; b < h; b++) {
-                for (int i = 0; i < m; i++) {
+                for (int i : inputs) {
                     (n == rho ? gauge : block).add(g.incoming(p, column(v, b), i));
                 }
             }

@@ -54,12 +54,13 @@ public final class NodeDeathDetector implements Detector {
             if (grouped.contains(dead.unit().layer().name() + ":" + dead.unit().index())) {
                 continue; // a coordinate of its linear group's block (LinearGroupDetector)
             }
-            out.add(candidate(p, dead));
+            // A weight out of a constant input the layer reads is the bias again: an activation-null gauge.
+            out.add(candidate(p, dead, ConstantInputs.of(context, dead.unit().layer())));
         }
         return out;
     }
 
-    private static BlockCandidate candidate(int p, DeadUnit dead) {
+    private static BlockCandidate candidate(int p, DeadUnit dead, boolean[] constantInputs) {
         Unit unit = dead.unit();
         LayerInfo layer = unit.layer();
         int order = dead.order();
@@ -76,11 +77,17 @@ public final class NodeDeathDetector implements Detector {
                     : Direction.sparse(p, new int[]{outgoing[k], absorbing[k]}, new double[]{1.0, -c}).normalised());
         }
         List<Direction> incomingSpan = new ArrayList<>();
-        for (int i : biasIsGauge ? unit.weights() : unit.incoming()) {
-            incomingSpan.add(Direction.axis(p, i));
+        int[] weights = unit.weights();
+        for (int i = 0; i < weights.length; i++) {
+            if (i >= constantInputs.length || !constantInputs[i]) {
+                incomingSpan.add(Direction.axis(p, weights[i]));
+            }
+        }
+        if (!biasIsGauge && unit.bias() >= 0) {
+            incomingSpan.add(Direction.axis(p, unit.bias()));
         }
         String kind = Layers.isConvolution(layer) ? "channel" : "unit";
-        String family = MECHANISM + ":" + layer.name() + ":" + dead.activation() + ":p" + order + ":in" + unit.incoming().length
+        String family = MECHANISM + ":" + layer.name() + ":" + dead.activation() + ":p" + order + ":in" + incomingSpan.size()
                 + ":out" + dead.read().length + (absorbed ? ":absorbed" : "") + (biasIsGauge ? ":shift-gauge" : "");
         return BlockCandidate.ofComponents(MECHANISM + ":" + layer.name() + ":" + kind + unit.index(), MECHANISM,
                 List.of(layer.name(), unit.consumer().name()),
