@@ -22,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *
  * <p>Cases, with the Aoyagi-Watanabe values worked by hand: (N, H, M, rho) = (1, 2, 2, 1): AW with
  * N - rho = 0 outputs is 0, so lambda = 1 against 1.5; (2, 2, 2, 1): AW(2, 1, 1, 0) = 1/2, lambda =
- * 1.5 against 2; (1, 3, 1, 1): lambda = 0.5 against 1.5.
+ * 1.5 against 2; (1, 3, 1, 1): lambda = 0.5 against 1.5; (1, 4, 3, 1): lambda = 1.5 against 3
+ * (the configuration of {@link LinearGroupReadTest}'s seed 14).
  */
 class LinearGroupVolumeTest {
 
@@ -30,7 +31,7 @@ class LinearGroupVolumeTest {
     private static final int X = 32;
 
     @ParameterizedTest(name = "N={0} H={1} M={2} rho={3}")
-    @CsvSource({"1, 2, 2, 1, 1.0, 1.5", "2, 2, 2, 1, 1.5, 2.0", "1, 3, 1, 1, 0.5, 1.5"})
+    @CsvSource({"1, 2, 2, 1, 1.0, 1.5", "2, 2, 2, 1, 1.5, 2.0", "1, 3, 1, 1, 0.5, 1.5", "1, 4, 3, 1, 1.5, 3.0"})
     void volumeScalingFollowsTheGroupLaw(int n, int h, int m, int rho, double law, double perUnit) {
         Random rnd = new Random(5 + 31L * n + 7L * h + m);
         double[][] x = new double[X][m];
