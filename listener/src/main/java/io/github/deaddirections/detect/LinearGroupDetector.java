@@ -99,27 +99,9 @@ public final class LinearGroupDetector implements Detector {
                     v[i] += b[k] * b[i];
                 }
             }
-            for (int pass = 0; pass < 2; pass++) {
-                for (double[] o : out) {
-                    double dot = 0;
-                    for (int i = 0; i < size; i++) {
-                        dot += v[i] * o[i];
-                    }
-                    for (int i = 0; i < size; i++) {
-                        v[i] -= dot * o[i];
-                    }
-                }
-            }
-            double norm = 0;
-            for (double x : v) {
-                norm += x * x;
-            }
-            norm = Math.sqrt(norm);
-            if (norm > 1e-3) {
-                for (int i = 0; i < size; i++) {
-                    v[i] /= norm;
-                }
-                out.add(v);
+            double[] u = orthonormalised(v, out, 1e-3);
+            if (u != null) {
+                out.add(u);
             }
         }
         return out;
@@ -130,31 +112,40 @@ public final class LinearGroupDetector implements Detector {
         List<double[]> basis = new ArrayList<>(block);
         List<double[]> out = new ArrayList<>();
         for (double[] k : kernel) {
-            double[] v = k.clone();
-            for (int pass = 0; pass < 2; pass++) {
-                for (double[] b : basis) {
-                    double dot = 0;
-                    for (int i = 0; i < v.length; i++) {
-                        dot += v[i] * b[i];
-                    }
-                    for (int i = 0; i < v.length; i++) {
-                        v[i] -= dot * b[i];
-                    }
-                }
-            }
-            double norm = 0;
-            for (double x : v) {
-                norm += x * x;
-            }
-            norm = Math.sqrt(norm);
-            if (norm > 1e-6) {
-                for (int i = 0; i < v.length; i++) {
-                    v[i] /= norm;
-                }
-                basis.add(v);
-                out.add(v);
+            double[] u = orthonormalised(k, basis, 1e-6);
+            if (u != null) {
+                basis.add(u);
+                out.add(u);
             }
         }
         return out;
+    }
+
+    /** v less its projection on the orthonormal basis (twice, for rounding), normalised; null when less than minNorm is left. */
+    private static double[] orthonormalised(double[] v, List<double[]> basis, double minNorm) {
+        double[] u = v.clone();
+        for (int pass = 0; pass < 2; pass++) {
+            for (double[] b : basis) {
+                double dot = 0;
+                for (int i = 0; i < u.length; i++) {
+                    dot += u[i] * b[i];
+                }
+                for (int i = 0; i < u.length; i++) {
+                    u[i] -= dot * b[i];
+                }
+            }
+        }
+        double norm = 0;
+        for (double x : u) {
+            norm += x * x;
+        }
+        norm = Math.sqrt(norm);
+        if (!(norm > minNorm)) {
+            return null;
+        }
+        for (int i = 0; i < u.length; i++) {
+            u[i] /= norm;
+        }
+        return u;
     }
 }
