@@ -272,28 +272,23 @@ public final class Classifier {
     // ---------------------------------------------------------------- gauges
 
     /**
-     * The gauge candidates in detector order, except that those whose detector names the coordinates
-     * their locus tilts into come first, and then those made only of coordinate axes (an
+     * The gauge candidates in detector order, except that those made only of coordinate axes (an
      * inactive unit's weights, an input that is 0 on every sample) come first. The span claimed in
      * the end is the same in any order, but the ledger's sparse factor is not: an orbit claimed
      * before the K axes it overlaps makes each of them fill in against all the earlier ones (K^2
      * entries per orbit, hours on a CNN head), where claimed after them it adds one row of K.
      */
     private static List<GaugeCandidate> axesFirst(List<Candidate> candidates) {
-        List<GaugeCandidate> tilting = new ArrayList<>();
         List<GaugeCandidate> axes = new ArrayList<>();
         List<GaugeCandidate> rest = new ArrayList<>();
         for (Candidate c : candidates) {
             if (c instanceof GaugeCandidate g) {
                 boolean onlyAxes = g.orbits().stream().allMatch(o -> o.tangent().nonZeros() == 1);
-                // A flat whose detector knows where its locus tilts is tested with that knowledge
-                // before a generic detector claims its axes without it.
-                (g.tiltCoordinates().length > 0 ? tilting : onlyAxes ? axes : rest).add(g);
+                (onlyAxes ? axes : rest).add(g);
             }
         }
-        tilting.addAll(axes);
-        tilting.addAll(rest);
-        return tilting;
+        axes.addAll(rest);
+        return axes;
     }
 
     private void gauge(GaugeCandidate candidate, NullSpaceAccount account, List<ClassifiedStructure> out,
@@ -684,8 +679,6 @@ public final class Classifier {
         private final List<Candidate> candidates;
         private FlatLocusTest test;
         private List<double[]> points;
-        private List<double[]> nearer;
-        private double pointStep;
         private UnitIndex units;
         private Map<Integer, List<Direction>> partners;
 
@@ -732,19 +725,14 @@ public final class Classifier {
                 List<Direction> span = orthonormal(tangents);
                 List<Direction> certified = test().tiltedNullPart(span, g.tiltCoordinates(), nullSpacePoints(),
                         config.gaugeTestTolerance());
-                inside(tangents, certified, ok, null);
-                List<Integer> missed = new ArrayList<>();
                 for (int i = 0; i < ok.length; i++) {
-                    if (!ok[i]) {
-                        missed.add(i);
+                    Direction t = tangents.get(i);
+                    double inside = 0;
+                    for (Direction c : certified) {
+                        double dot = c.dot(t);
+                        inside += dot * dot;
                     }
-                }
-                if (!missed.isEmpty() && g.tiltCoordinates().length > 0) {
-                    // A locus known to tilt: retry the misses nearer theta-hat (see nearerPoints).
-                    List<Direction> again = orthonormal(missed.stream().map(tangents::get).toList());
-                    List<Direction> near = test().tiltedNullPart(again, g.tiltCoordinates(), nearerPoints(),
-                            config.gaugeTestTolerance());
-                    inside(tangents, near, ok, missed);
+                    ok[i] = inside >= (1 - config.gaugeTestTolerance()) * t.dot(t);
                 }
                 return ok;
             }
@@ -767,22 +755,6 @@ public final class Classifier {
                 }
             }
             return ok;
-        }
-
-        /** Marks the tangents (all, or those listed) that lie in span(certified) up to the tolerance. */
-        private void inside(List<Direction> tangents, List<Direction> certified, boolean[] ok, List<Integer> only) {
-            for (int i = 0; i < ok.length; i++) {
-                if (only != null && !only.contains(i)) {
-                    continue;
-                }
-                Direction t = tangents.get(i);
-                double in = 0;
-                for (Direction c : certified) {
-                    double dot = c.dot(t);
-                    in += dot * dot;
-                }
-                ok[i] = in >= (1 - config.gaugeTestTolerance()) * t.dot(t);
-            }
         }
 
         /** The part of span(rest) that stays exactly null at points moved along the null space (exact path). */
@@ -829,27 +801,11 @@ public final class Classifier {
                     }
                     if (!crossed) {
                         LOG.debug("flat-locus test: null-space points moved by {} (first-order kink-safe move {})", step, move);
-                        pointStep = step;
                         break;
                     }
                 }
             }
             return points;
-        }
-
-        /**
-         * The same random points at an eighth of the move. A tangent of a curved flat locus leaves the
-         * moved null space by an angle proportional to the move (8 times less here); a crossing
-         * component stays live at any move (its directional Fisher is eps^(2(k-1)) of the live scale,
-         * far above the floor at either move). So a direction that misses the tilt tolerance at the full
-         * move and meets it here is a curved flat, not a crossing.
-         */
-        private List<double[]> nearerPoints() {
-            if (nearer == null) {
-                nullSpacePoints();
-                nearer = pointsAlong(spectrum.nullBasis(), pointStep / 8);
-            }
-            return nearer;
         }
 
         private List<double[]> pointsAlong(double[][] basis, double step) {

@@ -28,18 +28,6 @@ final class ConstantInputs {
 
     /** Per input of the layer, whether it is constant on the probe and read; all false if unknown. */
     static boolean[] of(DetectionContext context, LayerInfo layer) {
-        return of(context, layer, true);
-    }
-
-    /**
-     * Per input of the layer, whether it is constant on the probe, read or not: an unread one comes
-     * from a dead unit, whose outgoing weights these are (that unit's crossing coordinates).
-     */
-    static boolean[] constant(DetectionContext context, LayerInfo layer) {
-        return of(context, layer, false);
-    }
-
-    private static boolean[] of(DetectionContext context, LayerInfo layer, boolean readOnly) {
         Snapshot snapshot = context.snapshot();
         Optional<ParameterBlock> w = Layers.weights(snapshot, layer);
         if (w.isEmpty() || !Layers.isPlainDense(layer)) {
@@ -67,7 +55,7 @@ final class ConstantInputs {
             for (int j = 0; j < nOut; j++) {
                 row[j] = w.get().index(i, j);
             }
-            out[i] = constant && (!readOnly || !context.allZero(row, scale));
+            out[i] = constant && !context.allZero(row, scale);
         }
         return out;
     }

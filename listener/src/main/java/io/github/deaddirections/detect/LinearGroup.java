@@ -1,12 +1,9 @@
 package io.github.deaddirections.detect;
 
 import io.github.deaddirections.snapshot.BranchPoints;
-import io.github.deaddirections.snapshot.ForwardModel;
 import io.github.deaddirections.snapshot.LayerInfo;
-import io.github.deaddirections.snapshot.ParameterBlock;
 import io.github.deaddirections.snapshot.Snapshot;
 import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.SingularOps_DDRM;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
@@ -21,96 +18,71 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
- * The units of one dense layer that are affine on the whole probe, when some of them are constant:
- * every sample's pre-activation on one affine piece of the activation, {@code phi(z) = s z + c}
- * with s != 0 (ReLU-family ramps, ELU/SELU above 0, hard tanh and hard sigmoid inside, ReLU6's
- * ramp), and at least one unit with zero incoming weights (a dead unit inside a piece, or an
- * incoming-dead unit with live outgoing weights). Near theta-hat the group adds {@code A~ W x} to
- * its consumers beyond constants the consumer biases take up: a linear bottleneck M -> H -> N at
- * (A~0, W0), with A~ = [a_j s_j].
+ * Constant units of one dense layer that sit inside an affine piece of their activation: incoming
+ * weights all zero, so z = b on every sample, and phi(b + u) = phi(b) + s u for small u with s != 0
+ * (ReLU/LeakyReLU/ELU/SELU above 0, LeakyReLU below, hard tanh and hard sigmoid inside, ReLU6 on its
+ * ramp). Near theta-hat such a unit adds {@code a_j s_j (w_j x)} to its consumer beyond the constant
+ * that the consumer's bias takes up, so together the group is a linear bottleneck
+ * {@code x -> A S W x} (M = d_in inputs, H units, N consumer units), sitting at W = 0 with outgoing
+ * matrix A~ = A S of rank rho: the units with live outgoing weights (incoming-dead units) make rho > 0.
  *
- * <p>Its local structure (docs/METHOD.md, "Linear groups"): with r_A = rank A~0, r_W = rank W0 and
- * r = rank A~0 W0, the bilinear map splits, in bases adapted to ker A~0 and range W0, into regular
- * coordinates, flat gauges (the rest of the kernel of its differential) and one excess block: a
- * rank-0 reduced-rank problem (M - r_W) -> h -> (N - r_A), h = H - r_A - r_W + r, on the outgoing
- * directions from range(A~0)-perp along H4* = R-perp minus its part in (K-perp) and the incoming
- * directions along H4 = K minus its part in R (K = ker A~0, R = range W0) into rowspace(W0)-perp.
- * {@code lambda_B = AW(M - r_W, h, N - r_A, 0)}. At W0 = 0 it is the incoming-dead case
- * AW(M, H - rho, N - rho, 0); at a generic point of a rank-r fibre the usual excess
- * AW(M - r, H - r, N - r, 0). Groups of dead units alone (r_A = r_W = 0) are left to the per-unit
- * node deaths.
+ * <p>Its local structure (derived in docs/METHOD.md, "Linear groups"): in a basis V1 + V2 of the
+ * hidden space (V1 the row space of A~, V2 its kernel) and U1 + U2 of the consumer's (U1 the range of
+ * A~), with A = [A1 A2] and C = A1^+ A2, D = (I - P_U1) A2, the product is
+ * {@code A1 (W1 + C W2) + D W2}. The first term is regular in W1 + C W2 (rho M live directions, A1 free);
+ * the second is a rank-0 reduced-rank problem M -> (H - rho) -> (N - rho) in (D, W2). So the outgoing
+ * directions with hidden part in V1, or with consumer part in U1, are flat gauges (rho (N + H - rho)
+ * of them), and the block is D (U2 x V2) with W2 (V2 x inputs), lambda = AW(M, H - rho, N - rho, 0).
+ * With N = rho the block has no outgoing part and W2 is a flat gauge too. A lone dead unit (H = 1,
+ * rho = 0) is the node death of METHOD 5; groups with rho = 0 are left to the node deaths as well.
  *
  * <p>Into a softmax output the uniform consumer direction is the logit shift, a gauge of its own:
- * the consumer space is the complement of the all-ones vector (N counts one less). Inputs constant
- * on the probe ({@link ConstantInputs}) are the bias again and no input of the bottleneck.
+ * the consumer space is then the complement of the all-ones vector (N counts one less), as for
+ * node death.
  *
- * @param consumers     positions k of the units' outgoing weights kept (consumers that pass something on)
  * @param consumerBasis orthonormal basis (kept consumers x N) of the consumer directions that count
- * @param inputIndices  the input indices of the bottleneck (the non-constant ones)
- * @param outgoing      A~0 in the consumer basis (N x H)
- * @param incoming      W0 on the kept inputs (H x M)
+ * @param outgoing      A~ in that basis (N x H)
  */
 record LinearGroup(LayerInfo layer, List<Unit> units, double[] slopes, double[] values, int[] consumers,
-                   int[][] absorbing, DMatrixRMaj consumerBasis, int[] inputIndices, DMatrixRMaj outgoing,
-                   DMatrixRMaj incoming) {
+                   int[][] absorbing, DMatrixRMaj consumerBasis, DMatrixRMaj outgoing, int rank) {
 
     /** Residual of phi from its tangent line, relative, below which a piece is affine (exact pieces reach ~1e-16). */
     static final double AFFINE_TOLERANCE = 1e-12;
-    /** Relative singular value below which a rank is cut. */
-    private static final double RANK_TOLERANCE = 1e-9;
-    /** Coordinates of the bilinear map above which the group is not decomposed (its SVD would be the cost). */
-    static final int MAX_COORDINATES = 3000;
 
-    /** Every group, per plain dense hidden layer. */
+    /** Every group of at least two affine constant units with rho >= 1, per plain dense hidden layer. */
     static List<LinearGroup> all(DetectionContext context) {
         Snapshot snapshot = context.snapshot();
         double[] theta = snapshot.parametersView();
         List<LinearGroup> out = new ArrayList<>();
         for (LayerInfo layer : snapshot.layers()) {
             Optional<IActivation> phi = layer.activation();
-            Optional<ParameterBlock> wBlock = Layers.weights(snapshot, layer);
-            INDArray input = context.layerInputs().get(layer.name());
-            if (phi.isEmpty() || layer.isOutput() || Layers.isIdentity(layer) || !Layers.isPlainDense(layer)
-                    || wBlock.isEmpty() || input == null || input.rank() != 2) {
+            if (phi.isEmpty() || layer.isOutput() || Layers.isIdentity(layer) || !Layers.isPlainDense(layer)) {
                 continue;
             }
-            double[][] x = ForwardModel.rows(input);
             List<Unit> members = new ArrayList<>();
             List<Double> slopes = new ArrayList<>();
             List<Double> values = new ArrayList<>();
             List<int[]> absorbing = new ArrayList<>();
-            boolean constantMember = false;
             for (Unit unit : Unit.of(snapshot, layer)) {
                 double scale = Math.max(snapshot.layerRms(List.of(layer.name())), snapshot.layerRms(List.of(unit.consumer().name())));
-                boolean constant = context.allZero(unit.weights(), scale);
-                double b = unit.bias() < 0 ? 0.0 : theta[unit.bias()];
-                double lo = Double.POSITIVE_INFINITY;
-                double hi = Double.NEGATIVE_INFINITY;
-                for (double[] row : x) {
-                    double z = b;
-                    for (int i = 0; i < row.length; i++) {
-                        z += row[i] * theta[unit.weights()[i]];
-                    }
-                    lo = Math.min(lo, z);
-                    hi = Math.max(hi, z);
+                if (!context.allZero(unit.weights(), scale)) {
+                    continue;
                 }
-                OptionalDouble s = affineOn(phi.get(), constant ? b : lo, constant ? b : hi);
+                double b = unit.bias() < 0 ? 0.0 : theta[unit.bias()];
+                OptionalDouble s = affineSlope(phi.get(), b);
                 Optional<int[]> absorbs = DeadUnit.absorbingBiases(snapshot, layer, unit);
                 if (s.isEmpty() || absorbs.isEmpty()) {
                     continue;
                 }
-                constantMember |= constant;
                 members.add(unit);
                 slopes.add(s.getAsDouble());
-                // The constant the unit adds beyond s w x: phi's affine extension s b + c, c read off the piece.
-                double mid = 0.5 * (lo + hi);
-                double c = evaluate(phi.get(), new double[]{constant ? b : mid})[0] - s.getAsDouble() * (constant ? b : mid);
-                values.add(s.getAsDouble() * b + c);
+                values.add(evaluate(phi.get(), new double[]{b})[0]);
                 absorbing.add(absorbs.get());
             }
-            if (members.size() < 2 || !constantMember) {
+            if (members.size() < 2) {
                 continue;
             }
+            // The consumer units that pass something on: a weight into a silent one is that unit's own coordinate.
             LayerInfo consumer = members.get(0).consumer();
             java.util.Set<Integer> silent = DeadUnit.silentUnits(context, consumer);
             int[] feeds = members.get(0).feeds();
@@ -120,191 +92,108 @@ record LinearGroup(LayerInfo layer, List<Unit> units, double[] slopes, double[] 
                     kept.add(k);
                 }
             }
-            // Constant inputs are no inputs of the bottleneck: read ones are the bias again, unread
-            // ones come from a dead unit whose crossing owns those weights.
-            boolean[] constantInput = ConstantInputs.of(context, layer);
-            List<Integer> in = new ArrayList<>();
-            for (int i = 0; i < members.get(0).weights().length; i++) {
-                if (i >= constantInput.length || !constantInput[i]) {
-                    in.add(i);
-                }
-            }
             int h = members.size();
             DMatrixRMaj full = new DMatrixRMaj(kept.size(), h);
-            DMatrixRMaj w = new DMatrixRMaj(h, in.size());
             for (int j = 0; j < h; j++) {
                 for (int r = 0; r < kept.size(); r++) {
                     full.set(r, j, theta[members.get(j).outgoing()[kept.get(r)]] * slopes.get(j));
                 }
-                for (int i = 0; i < in.size(); i++) {
-                    w.set(j, i, theta[members.get(j).weights()[in.get(i)]]);
-                }
             }
             boolean softmax = consumer.isOutput() && consumer.activation().orElse(null)
                     instanceof org.nd4j.linalg.activations.impl.ActivationSoftmax;
-            DMatrixRMaj q = softmax ? complementOfOnes(kept.size()) : CommonOps_DDRM.identity(kept.size());
-            DMatrixRMaj a = new DMatrixRMaj(q.numCols, h);
-            CommonOps_DDRM.multTransA(q, full, a);
-            LinearGroup g = new LinearGroup(layer, members, slopes.stream().mapToDouble(Double::doubleValue).toArray(),
-                    values.stream().mapToDouble(Double::doubleValue).toArray(), kept.stream().mapToInt(Integer::intValue).toArray(),
-                    absorbing.toArray(new int[0][]), q, in.stream().mapToInt(Integer::intValue).toArray(), a, w);
-            if (g.outputs() == 0 || g.coordinates() > MAX_COORDINATES || (g.rankA() == 0 && g.rankW() == 0)) {
-                continue; // nothing to decompose, too large, or dead units only (node deaths)
+            DMatrixRMaj q = softmax ? complementOfOnes(kept.size()) : org.ejml.dense.row.CommonOps_DDRM.identity(kept.size());
+            int n = q.numCols;
+            DMatrixRMaj a = new DMatrixRMaj(n, h);
+            org.ejml.dense.row.CommonOps_DDRM.multTransA(q, full, a);
+            double top = org.ejml.dense.row.CommonOps_DDRM.elementMaxAbs(a);
+            int rho = top == 0 ? 0 : SingularOps_DDRM.rank(a, 1e-9 * top);
+            if (rho == 0 || n == 0) {
+                continue;
             }
-            out.add(g);
+            out.add(new LinearGroup(layer, members, slopes.stream().mapToDouble(Double::doubleValue).toArray(),
+                    values.stream().mapToDouble(Double::doubleValue).toArray(), kept.stream().mapToInt(Integer::intValue).toArray(),
+                    absorbing.toArray(new int[0][]), q, a, rho));
         }
         return out;
     }
 
+    /** H, the number of units. */
     int hidden() {
         return units.size();
     }
 
-    /** M, the inputs of the bottleneck. */
+    /** M, the incoming weights of each unit. */
     int inputs() {
-        return incoming.numCols;
+        return units.get(0).weights().length;
     }
 
-    /** N, the consumer directions that count. */
+    /** N, the consumer directions that count (the consumer units that pass something on, less the logit shift). */
     int outputs() {
-        return outgoing.numRows;
+        return consumerBasis.numCols;
     }
 
-    /** Coordinates of the bilinear map: N H outgoing, H M incoming. */
-    int coordinates() {
-        return outputs() * hidden() + hidden() * inputs();
+    /** An orthonormal basis of the vectors of R^k orthogonal to (1, ..., 1): k x (k - 1). */
+    private static DMatrixRMaj complementOfOnes(int k) {
+        DMatrixRMaj q = new DMatrixRMaj(k, k - 1);
+        // Helmert's basis: column c is (1, ..., 1, -(c+1), 0, ...) / norm, with c+1 ones.
+        for (int c = 0; c < k - 1; c++) {
+            double norm = Math.sqrt((c + 1.0) * (c + 2.0));
+            for (int r = 0; r <= c; r++) {
+                q.set(r, c, 1.0 / norm);
+            }
+            q.set(c + 1, c, -(c + 1.0) / norm);
+        }
+        return q;
     }
 
-    int rankA() {
-        return rank(outgoing);
-    }
-
-    int rankW() {
-        return rank(incoming);
-    }
-
-    int rankProduct() {
-        DMatrixRMaj p = new DMatrixRMaj(outputs(), inputs());
-        CommonOps_DDRM.mult(outgoing, incoming, p);
-        return rank(p);
-    }
-
-    /** h = H - r_A - r_W + r, the hidden width of the excess block. */
-    int excessHidden() {
-        return hidden() - rankA() - rankW() + rankProduct();
+    /** The SVD of A~: U (kept consumers x N, in the consumer basis), V (H x H), by descending singular value. */
+    DMatrixRMaj[] svd() {
+        SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(outgoing.numRows, outgoing.numCols,
+                true, true, false);
+        if (!svd.decompose(outgoing.copy())) {
+            throw new IllegalStateException("the SVD of a linear group's " + outgoing.numRows + " x " + outgoing.numCols
+                    + " outgoing matrix did not converge");
+        }
+        DMatrixRMaj u = svd.getU(null, false);
+        DMatrixRMaj w = svd.getW(null);
+        DMatrixRMaj v = svd.getV(null, false);
+        SingularOps_DDRM.descendingOrder(u, false, w, v, false);
+        DMatrixRMaj full = new DMatrixRMaj(consumerBasis.numRows, u.numCols);
+        org.ejml.dense.row.CommonOps_DDRM.mult(consumerBasis, u, full);
+        return new DMatrixRMaj[]{full, v};
     }
 
     /**
-     * The excess block in the map's coordinates (dA~ in the consumer basis, row-major N x H, then dW
-     * row-major H x M): outgoing u v' with u in range(A~0)-perp, v in H4*; incoming v e' with v in H4,
-     * e in rowspace(W0)-perp.
+     * An outgoing perturbation {@code dA = u v'} (u over the kept consumers, v over the units), with
+     * the consumer biases taking up the constant it adds: {@code dc_k = -sum_j dA_kj phi(b_j)}.
      */
-    List<double[]> excess() {
-        int n = outputs();
-        int h = hidden();
-        int m = inputs();
-        DMatrixRMaj[] a = svd(outgoing);
-        DMatrixRMaj[] w = svd(incoming);
-        int ra = rankA();
-        int rw = rankW();
-        if (n - ra == 0 || m - rw == 0 || excessHidden() == 0) {
-            return List.of(); // an empty side: AW is 0 and the would-be block directions are flat gauges
-        }
-        DMatrixRMaj rangeAPerp = columns(a[0], ra, n);        // N x (N - r_A)
-        DMatrixRMaj kerA = columns(a[1], ra, h);              // H x (H - r_A)
-        DMatrixRMaj rowA = columns(a[1], 0, ra);              // H x r_A  (K-perp)
-        DMatrixRMaj rangeW = columns(w[0], 0, rw);            // H x r_W  (R)
-        DMatrixRMaj rangeWPerp = columns(w[0], rw, h);        // H x (H - r_W)
-        DMatrixRMaj rowWPerp = columns(w[1], rw, m);          // M x (M - r_W)
-        DMatrixRMaj h4 = outside(kerA, rangeW);
-        DMatrixRMaj h4Star = outside(rangeWPerp, rowA);
-        List<double[]> out = new ArrayList<>();
-        for (int c = 0; c < rangeAPerp.numCols; c++) {
-            for (int d = 0; d < h4Star.numCols; d++) {
-                double[] v = new double[coordinates()];
-                for (int r = 0; r < n; r++) {
-                    for (int j = 0; j < h; j++) {
-                        v[r * h + j] = rangeAPerp.get(r, c) * h4Star.get(j, d);
-                    }
-                }
-                out.add(v);
-            }
-        }
-        for (int d = 0; d < h4.numCols; d++) {
-            for (int c = 0; c < rowWPerp.numCols; c++) {
-                double[] v = new double[coordinates()];
-                for (int j = 0; j < h; j++) {
-                    for (int i = 0; i < m; i++) {
-                        v[n * h + j * m + i] = h4.get(j, d) * rowWPerp.get(i, c);
-                    }
-                }
-                out.add(v);
-            }
-        }
-        return out;
-    }
-
-    /** An orthonormal basis of the kernel of the map's differential dA~ W0 + A~0 dW, in its coordinates. */
-    List<double[]> kernel() {
-        int n = outputs();
-        int h = hidden();
-        int m = inputs();
-        DMatrixRMaj d = new DMatrixRMaj(n * m, coordinates());
-        for (int r = 0; r < n; r++) {
-            for (int i = 0; i < m; i++) {
-                int row = r * m + i;
-                for (int j = 0; j < h; j++) {
-                    d.add(row, r * h + j, incoming.get(j, i));            // dA~_rj W0_ji
-                    d.add(row, n * h + j * m + i, outgoing.get(r, j));    // A~0_rj dW_ji
-                }
-            }
-        }
-        DMatrixRMaj[] s = svd(d);
-        int rank = rank(d);
-        List<double[]> out = new ArrayList<>();
-        for (int c = rank; c < s[1].numCols; c++) {
-            double[] v = new double[coordinates()];
-            for (int k = 0; k < v.length; k++) {
-                v[k] = s[1].get(k, c);
-            }
-            out.add(v);
-        }
-        return out;
-    }
-
-    /**
-     * A vector of the map's coordinates as a parameter direction: dA = Q dA~ S^-1 on the outgoing
-     * weights, the consumer biases taking up the constant it adds (dc_k = -sum_j dA_kj c_j), dW on
-     * the incoming weights of the kept inputs.
-     */
-    Direction direction(int parameters, double[] v) {
-        int n = outputs();
-        int h = hidden();
-        int m = inputs();
+    Direction outgoing(int parameters, double[] u, double[] v) {
         java.util.TreeMap<Integer, Double> entries = new java.util.TreeMap<>();
-        for (int row = 0; row < consumers.length; row++) {
+        for (int r = 0; r < consumers.length; r++) {
+            if (u[r] == 0) {
+                continue;
+            }
             double constant = 0;
-            for (int j = 0; j < h; j++) {
-                double d = 0;
-                for (int r = 0; r < n; r++) {
-                    d += consumerBasis.get(row, r) * v[r * h + j];
-                }
-                d /= slopes[j];
+            for (int j = 0; j < units.size(); j++) {
+                double d = u[r] * v[j];
                 if (d != 0) {
-                    entries.merge(units.get(j).outgoing()[consumers[row]], d, Double::sum);
+                    entries.merge(units.get(j).outgoing()[consumers[r]], d, Double::sum);
                     constant += d * values[j];
                 }
             }
             if (constant != 0) {
-                entries.merge(absorbing[0][consumers[row]], -constant, Double::sum);
+                entries.merge(absorbing[0][consumers[r]], -constant, Double::sum);
             }
         }
-        for (int j = 0; j < h; j++) {
-            for (int i = 0; i < m; i++) {
-                double d = v[n * h + j * m + i];
-                if (d != 0) {
-                    entries.merge(units.get(j).weights()[inputIndices[i]], d, Double::sum);
-                }
+        return sparse(parameters, entries);
+    }
+
+    /** An incoming perturbation: input i of every unit j moved by v_j. */
+    Direction incoming(int parameters, double[] v, int input) {
+        java.util.TreeMap<Integer, Double> entries = new java.util.TreeMap<>();
+        for (int j = 0; j < units.size(); j++) {
+            if (v[j] != 0) {
+                entries.put(units.get(j).weights()[input], v[j]);
             }
         }
         return sparse(parameters, entries);
@@ -324,75 +213,6 @@ record LinearGroup(LayerInfo layer, List<Unit> units, double[] slopes, double[] 
         return sparse(parameters, entries);
     }
 
-    /** The part of span(basis) (orthonormal columns) outside span(other): principal vectors at angles above 0. */
-    private static DMatrixRMaj outside(DMatrixRMaj basis, DMatrixRMaj other) {
-        if (basis.numCols == 0 || other.numCols == 0) {
-            return basis;
-        }
-        DMatrixRMaj cos = new DMatrixRMaj(basis.numCols, other.numCols);
-        CommonOps_DDRM.multTransA(basis, other, cos);
-        SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(cos.numRows, cos.numCols, true, false, false);
-        if (!svd.decompose(cos.copy())) {
-            throw new IllegalStateException("principal angles of a linear group did not converge");
-        }
-        DMatrixRMaj u = svd.getU(null, false);
-        DMatrixRMaj s = svd.getW(null);
-        SingularOps_DDRM.descendingOrder(u, false, s, null, false);
-        int shared = 0;
-        for (int i = 0; i < Math.min(s.numRows, s.numCols); i++) {
-            if (s.get(i, i) > 1 - 1e-9) {
-                shared++;
-            }
-        }
-        DMatrixRMaj rotated = new DMatrixRMaj(basis.numRows, basis.numCols);
-        CommonOps_DDRM.mult(basis, u, rotated);
-        return columns(rotated, shared, basis.numCols);
-    }
-
-    private static DMatrixRMaj columns(DMatrixRMaj x, int from, int to) {
-        DMatrixRMaj out = new DMatrixRMaj(x.numRows, Math.max(0, to - from));
-        for (int c = from; c < to; c++) {
-            for (int r = 0; r < x.numRows; r++) {
-                out.set(r, c - from, x.get(r, c));
-            }
-        }
-        return out;
-    }
-
-    /** U (rows x rows) and V (cols x cols), by descending singular value. */
-    private static DMatrixRMaj[] svd(DMatrixRMaj x) {
-        SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(x.numRows, x.numCols, true, true, false);
-        if (!svd.decompose(x.copy())) {
-            throw new IllegalStateException("the SVD of a linear group's " + x.numRows + " x " + x.numCols + " matrix did not converge");
-        }
-        DMatrixRMaj u = svd.getU(null, false);
-        DMatrixRMaj w = svd.getW(null);
-        DMatrixRMaj v = svd.getV(null, false);
-        SingularOps_DDRM.descendingOrder(u, false, w, v, false);
-        return new DMatrixRMaj[]{u, v};
-    }
-
-    private static int rank(DMatrixRMaj x) {
-        if (x.numRows == 0 || x.numCols == 0) {
-            return 0;
-        }
-        double top = CommonOps_DDRM.elementMaxAbs(x);
-        return top == 0 ? 0 : SingularOps_DDRM.rank(x.copy(), RANK_TOLERANCE * top);
-    }
-
-    /** An orthonormal basis of the vectors of R^k orthogonal to (1, ..., 1): k x (k - 1), Helmert's. */
-    private static DMatrixRMaj complementOfOnes(int k) {
-        DMatrixRMaj q = new DMatrixRMaj(k, Math.max(0, k - 1));
-        for (int c = 0; c < k - 1; c++) {
-            double norm = Math.sqrt((c + 1.0) * (c + 2.0));
-            for (int r = 0; r <= c; r++) {
-                q.set(r, c, 1.0 / norm);
-            }
-            q.set(c + 1, c, -(c + 1.0) / norm);
-        }
-        return q;
-    }
-
     private static Direction sparse(int parameters, java.util.TreeMap<Integer, Double> entries) {
         int[] c = new int[entries.size()];
         double[] v = new double[entries.size()];
@@ -402,24 +222,6 @@ record LinearGroup(LayerInfo layer, List<Unit> units, double[] slopes, double[] 
             v[i++] = e.getValue();
         }
         return Direction.sparse(parameters, c, v).normalised();
-    }
-
-    /**
-     * The slope of phi when it is one affine function on [lo, hi] (no branch point inside, the
-     * same slope at both ends, each end affine within half its distance to the nearest branch point).
-     */
-    static OptionalDouble affineOn(IActivation phi, double lo, double hi) {
-        for (double k : BranchPoints.of(phi).orElse(new double[0])) {
-            if (k >= lo && k <= hi) {
-                return OptionalDouble.empty();
-            }
-        }
-        OptionalDouble a = affineSlope(phi, lo);
-        OptionalDouble b = lo == hi ? a : affineSlope(phi, hi);
-        if (a.isEmpty() || b.isEmpty() || Math.abs(a.getAsDouble() - b.getAsDouble()) > 1e-9 * Math.abs(a.getAsDouble())) {
-            return OptionalDouble.empty();
-        }
-        return a;
     }
 
     /**

@@ -111,13 +111,21 @@ class LinearGroupReadTest {
     private static final java.util.Set<Long> ORACLE_TILT_LIMIT = java.util.Set.of(14L);
 
     /**
-     * Networks the read still gets wrong, at the last count: seed 7 (LeakyReLU, two incoming-dead
-     * units into N = 2 consumers and one dead unit: N = rho, so the dead unit's incoming weights are
-     * flat gauges by the law, but at the flat-locus test's moved points the kernel of A~ turns by more
-     * than its tolerance, at a full and at an eighth of the move; they are reported UNRESOLVED and
-     * lambda as a bound, which is the right value).
+     * Networks the read still gets wrong, at the last count (2):
+     * <ul>
+     *   <li>seed 7 (LeakyReLU, two incoming-dead units into N = 2 consumers and one dead unit:
+     *       N = rho, so the dead unit's incoming weights are flat gauges by the law, but at the
+     *       flat-locus test's moved points the kernel of A~ turns by more than its tolerance; they
+     *       are reported UNRESOLVED and lambda as a bound, which holds the right value);</li>
+     *   <li>seed 12 (hard sigmoid, whose live units are affine on the whole probe too: they belong
+     *       to the bottleneck, r_W = 3, and the law leaves no block; the read groups only the
+     *       constant units and reports an excess of 0.5 as a bound).</li>
+     * </ul>
+     * Grouping the live affine units (the general law of {@link #excess}) was built and fixed seed
+     * 12, but the end-to-end demo then reported new genuine structures while it trained (its alert
+     * test fired), which is not understood yet; it is not in.
      */
-    private static final int KNOWN_FAILURES = 1;
+    private static final int KNOWN_FAILURES = 2;
 
     /** Per activation: the affine pieces (lo, hi, slope) the test knows, written out from DL4J's definitions. */
     private static double[][] pieces(Activation phi) {
