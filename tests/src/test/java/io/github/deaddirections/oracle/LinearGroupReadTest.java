@@ -121,9 +121,10 @@ class LinearGroupReadTest {
      *       to the bottleneck, r_W = 3, and the law leaves no block; the read groups only the
      *       constant units and reports an excess of 0.5 as a bound).</li>
      * </ul>
-     * Grouping the live affine units (the general law of {@link #excess}) was built and fixed seed
-     * 12, but the end-to-end demo then reported new genuine structures while it trained (its alert
-     * test fired), which is not understood yet; it is not in.
+     * Grouping the live affine units (the general law of {@link #excess}) was built (commit
+     * 389d016) and fixed seed 12, but it raised the random-network oracle's gauge disagreements from
+     * 4 to 5, so it is not in. (It was reverted for an end-to-end alert that, it turned out, fires
+     * without it too: single demo reads near a ReLU kink see one structure more.)
      */
     private static final int KNOWN_FAILURES = 2;
 
