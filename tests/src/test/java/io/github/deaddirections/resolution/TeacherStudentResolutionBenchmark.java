@@ -106,9 +106,9 @@ class TeacherStudentResolutionBenchmark {
                 LlcEstimate e = new LlcEstimator(LlcSettings.builder().gaussianVariance(noise.value()).stepSize(step).seed(1)
                         .localization(100).chains(4).draws(200).burnIn(100).batchSize(256).build()).estimate(student, data);
                 usual = String.format(Locale.ROOT, "%.2f ± %.2f", e.mean(), e.standardError());
-                // Calibrated: llc --calibrate's sweep on this checkpoint, its grid scaled to the loss.
-                // The NLL's curvature is 1/sigma^2 times that at the defaults' sigma^2 = 1 in every
-                // direction, so a step that behaves like epsilon there is epsilon * sigma^2 here.
+                // Calibrated: llc --calibrate's sweep on this checkpoint. The NLL's curvature is 1/sigma^2
+                // times that at the defaults' sigma^2 = 1, which suggests epsilon * sigma^2; measured, that
+                // grid is all unhealthy, so it is widened (STEP_GRID_WIDENING) up to where chains diverge.
                 LlcSettings base = LlcSettings.defaults().toBuilder().gaussianVariance(noise.value()).seed(1).build();
                 List<Double> steps = Calibration.DEFAULT_STEPS.stream().map(eps -> eps * noise.value() * STEP_GRID_WIDENING).toList();
                 Calibration.Result sweep = new Calibration(base, steps, Calibration.DEFAULT_LOCALIZATIONS,
