@@ -119,9 +119,12 @@ public final class DeadDirectionReader {
      */
     public DeadDirectionReport read(Snapshot snapshot, SampleSize sampleSize) {
         DeadDirectionReport exact = readExact(snapshot);
+        // At theta* only lambda and m are wanted: the components' reads are evidence for the report
+        // and never decide a block's order, so the reads there skip them.
+        DeadDirectionReader atSnap = new DeadDirectionReader(config.toBuilder().readComponents(false).build(), detectors);
         Resolution resolution = new Resolver(config).resolve(snapshot, exact.global().learningCoefficient(),
                 exact.global().multiplicity(), sampleSize, snapped -> {
-                    DeadDirectionReport at = readExact(snapped);
+                    DeadDirectionReport at = atSnap.readExact(snapped);
                     return new ExactReader.Coefficients(at.global().learningCoefficient(), at.global().multiplicity());
                 });
         LOG.debug("resolution at n = {}: lambda(n) = {}, m(n) = {}, {} phases, {} ms, {} forward passes",

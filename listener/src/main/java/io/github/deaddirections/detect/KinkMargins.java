@@ -82,21 +82,11 @@ public final class KinkMargins {
                 continue;
             }
             double[] kinks = layer.activation().flatMap(BranchPoints::of).orElseThrow();
-            ParameterBlock w = Layers.weights(snapshot, layer).orElseThrow();
-            Optional<ParameterBlock> bias = Layers.bias(snapshot, layer);
-            double[][] x0 = ForwardModel.rows(a);
-            double[][] x1 = ForwardModel.rows(b);
-            int nIn = (int) w.dim(0);
-            int nOut = (int) w.dim(1);
-            for (int n = 0; n < x0.length; n++) {
-                for (int j = 0; j < nOut; j++) {
-                    double z0 = bias.isPresent() ? theta[bias.get().flatIndex()[j]] : 0.0;
-                    double z1 = bias.isPresent() ? point[bias.get().flatIndex()[j]] : 0.0;
-                    for (int i = 0; i < nIn; i++) {
-                        z0 += x0[n][i] * theta[w.index(i, j)];
-                        z1 += x1[n][i] * point[w.index(i, j)];
-                    }
-                    if (!onBranchPoint(z0, kinks) && piece(z0, kinks) != piece(z1, kinks)) {
+            double[][] z0 = Layers.preActivations(snapshot, layer, theta, ForwardModel.rows(a));
+            double[][] z1 = Layers.preActivations(snapshot, layer, point, ForwardModel.rows(b));
+            for (int n = 0; n < z0.length; n++) {
+                for (int j = 0; j < z0[n].length; j++) {
+                    if (!onBranchPoint(z0[n][j], kinks) && piece(z0[n][j], kinks) != piece(z1[n][j], kinks)) {
                         return true;
                     }
                 }
@@ -140,27 +130,21 @@ public final class KinkMargins {
             if (input == null || input.rank() != 2) {
                 continue;
             }
-            Optional<ParameterBlock> b = Layers.bias(snapshot, layer);
             double[][] x = ForwardModel.rows(input);
-            int nIn = (int) w.get().dim(0);
-            int nOut = (int) w.get().dim(1);
+            double[][] z = Layers.preActivations(snapshot, layer, theta, x);
             double margin = Double.POSITIVE_INFINITY;
             double reach = 0;
-            for (double[] row : x) {
+            for (int n = 0; n < x.length; n++) {
                 double norm = 1;
-                for (double v : row) {
+                for (double v : x[n]) {
                     norm += v * v;
                 }
                 reach = Math.max(reach, Math.sqrt(norm));
-                for (int j = 0; j < nOut; j++) {
-                    double z = b.isPresent() ? theta[b.get().flatIndex()[j]] : 0.0;
-                    for (int i = 0; i < nIn; i++) {
-                        z += row[i] * theta[w.get().index(i, j)];
-                    }
+                for (double zj : z[n]) {
                     for (double k : kinks.get()) {
                         // A unit sitting on a kink (a dead ReLU unit at z = 0) is a crossing, not a region to keep.
-                        if (z != k) {
-                            margin = Math.min(margin, Math.abs(z - k));
+                        if (zj != k) {
+                            margin = Math.min(margin, Math.abs(zj - k));
                         }
                     }
                 }

@@ -114,6 +114,48 @@ public final class Layers {
         return snapshot.layout().block(layer.name(), "b");
     }
 
+    /**
+     * z = x W + b of a plain dense layer at parameters theta, one row per row of x (b = 0 when the
+     * layer has none). W is gathered once into input-major rows, so the product runs over
+     * contiguous memory; each z is summed in input order, as a per-unit loop would.
+     */
+    public static double[][] preActivations(Snapshot snapshot, LayerInfo layer, double[] theta, double[][] x) {
+        ParameterBlock w = weights(snapshot, layer).orElseThrow(
+                () -> new IllegalArgumentException("layer " + layer.name() + " has no weights"));
+        Optional<ParameterBlock> b = bias(snapshot, layer);
+        int nIn = (int) w.dim(0);
+        int nOut = (int) w.dim(1);
+        double[][] rows = new double[nIn][nOut];
+        for (int i = 0; i < nIn; i++) {
+            for (int j = 0; j < nOut; j++) {
+                rows[i][j] = theta[w.index(i, j)];
+            }
+        }
+        double[] bias = new double[nOut];
+        if (b.isPresent()) {
+            int[] at = b.get().flatIndex();
+            for (int j = 0; j < nOut; j++) {
+                bias[j] = theta[at[j]];
+            }
+        }
+        double[][] z = new double[x.length][];
+        for (int s = 0; s < x.length; s++) {
+            double[] zs = bias.clone();
+            for (int i = 0; i < nIn; i++) {
+                double xi = x[s][i];
+                if (xi == 0) {
+                    continue; // adds nothing (ReLU inputs are mostly zero)
+                }
+                double[] wi = rows[i];
+                for (int j = 0; j < nOut; j++) {
+                    zs[j] += xi * wi[j];
+                }
+            }
+            z[s] = zs;
+        }
+        return z;
+    }
+
     public static boolean isIdentity(LayerInfo layer) {
         return layer.activation().map(a -> a instanceof ActivationIdentity).orElse(false);
     }

@@ -67,19 +67,7 @@ record DenseUnitLayer(LayerInfo layer, IActivation activation, ParameterBlock we
             }
             ParameterBlock w = Layers.weights(snapshot, l).orElseThrow();
             ParameterBlock b = Layers.bias(snapshot, l).orElseThrow();
-            double[][] xs = ForwardModel.rows(x);
-            int d = (int) w.dim(0);
-            int units = (int) w.dim(1);
-            double[][] z = new double[xs.length][units];
-            for (int s = 0; s < xs.length; s++) {
-                for (int j = 0; j < units; j++) {
-                    double v = theta[b.flatIndex()[j]];
-                    for (int i = 0; i < d; i++) {
-                        v += xs[s][i] * theta[w.index(i, j)];
-                    }
-                    z[s][j] = v;
-                }
-            }
+            double[][] z = Layers.preActivations(snapshot, l, theta, ForwardModel.rows(x));
             out.add(new DenseUnitLayer(l, l.activation().orElseThrow(), w, b, Layers.weights(snapshot, c).orElseThrow(),
                     Layers.bias(snapshot, c), z, ForwardModel.rows(hOut)));
         }

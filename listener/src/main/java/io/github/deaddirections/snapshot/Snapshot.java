@@ -38,6 +38,10 @@ public final class Snapshot {
     private final ParameterLayout layout;
     private final List<LayerInfo> layers;
     private final ForwardModel model;
+    /** The layers by name: detectors ask per unit and per parameter. */
+    private final Map<String, LayerInfo> layersByName;
+    /** {@link #layerPositions()}, computed on first use (it depends on the layout only). */
+    private volatile int[] positions;
     private final java.util.concurrent.ConcurrentMap<String, double[]> layerSquares = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Snapshot(double[] parameters, INDArray probe, ParameterLayout layout, List<LayerInfo> layers,
@@ -47,6 +51,10 @@ public final class Snapshot {
         this.layout = layout;
         this.layers = List.copyOf(layers);
         this.model = model;
+        this.layersByName = new HashMap<>();
+        for (LayerInfo l : this.layers) {
+            layersByName.put(l.name(), l);
+        }
     }
 
     /** Snapshot of a MultiLayerNetwork or a ComputationGraph (single input, single output). */
@@ -346,8 +354,11 @@ public final class Snapshot {
     }
 
     public LayerInfo layer(String name) {
-        return layers.stream().filter(l -> l.name().equals(name)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no layer named " + name));
+        LayerInfo layer = layersByName.get(name);
+        if (layer == null) {
+            throw new IllegalArgumentException("no layer named " + name);
+        }
+        return layer;
     }
 
     public LayerInfo outputLayer() {
@@ -360,11 +371,15 @@ public final class Snapshot {
 
     /** For each parameter, the position of its layer in the network (what a forward pass may start from). */
     public int[] layerPositions() {
-        int[] pos = new int[parameters.length];
-        for (int i = 0; i < pos.length; i++) {
-            pos[i] = layer(layout.layerOf(i)).position();
+        int[] pos = positions;
+        if (pos == null) {
+            pos = new int[parameters.length];
+            for (int i = 0; i < pos.length; i++) {
+                pos[i] = layer(layout.layerOf(i)).position();
+            }
+            positions = pos;
         }
-        return pos;
+        return pos.clone();
     }
 
     /** Root mean square of the given parameters at theta-hat. */
