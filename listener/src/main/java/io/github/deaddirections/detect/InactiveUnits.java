@@ -51,22 +51,14 @@ final class InactiveUnits {
             return Optional.empty();
         }
         Optional<ParameterBlock> wb = Layers.weights(context.snapshot(), layer);
-        Optional<ParameterBlock> bb = Layers.bias(context.snapshot(), layer);
         INDArray input = context.layerInputs().get(layer.name());
         if (wb.isEmpty() || input == null || input.rank() != 2) {
             return Optional.empty();
         }
-        ParameterBlock w = wb.get();
-        double[] theta = context.snapshot().parametersView();
         double[][] x = ForwardModel.rows(input);
-        int nIn = (int) w.dim(0);
-        int nOut = (int) w.dim(1);
-        double[][] weights = new double[nIn][nOut];
-        for (int i = 0; i < nIn; i++) {
-            for (int j = 0; j < nOut; j++) {
-                weights[i][j] = theta[w.index(i, j)];
-            }
-        }
+        double[][] zs = Layers.preActivations(context.snapshot(), layer, context.snapshot().parametersView(), x);
+        int nIn = (int) wb.get().dim(0);
+        int nOut = (int) wb.get().dim(1);
         boolean[] inactive = new boolean[nOut];
         java.util.Arrays.fill(inactive, x.length > 0);
         double[] margin = new double[nOut];
@@ -75,20 +67,10 @@ final class InactiveUnits {
         boolean[] onePiece = new boolean[nOut];
         java.util.Arrays.fill(onePiece, true);
         double[] inputMax = new double[nIn];
-        double[] z = new double[nOut];
-        for (double[] row : x) {
-            for (int j = 0; j < nOut; j++) {
-                z[j] = bb.isPresent() ? theta[bb.get().flatIndex()[j]] : 0.0;
-            }
+        for (int s = 0; s < x.length; s++) {
+            double[] z = zs[s];
             for (int i = 0; i < nIn; i++) {
-                inputMax[i] = Math.max(inputMax[i], Math.abs(row[i]));
-                if (row[i] != 0) {
-                    double xi = row[i];
-                    double[] wi = weights[i];
-                    for (int j = 0; j < nOut; j++) {
-                        z[j] += xi * wi[j];
-                    }
-                }
+                inputMax[i] = Math.max(inputMax[i], Math.abs(x[s][i]));
             }
             for (int j = 0; j < nOut; j++) {
                 if (!inactive[j]) {
