@@ -143,10 +143,10 @@ final class FlatLocusTest {
         }
         DMatrixRMaj m = CommonOps_DDRM.identity(d);
         for (double[] point : points) {
-            DMatrixRMaj g = fisher.axisColumns(point, support, stepScale);
+            DMatrixRMaj g = fisher.at(point).axisColumns(point, support, stepScale);
             org.ejml.interfaces.decomposition.SingularValueDecomposition_F64<DMatrixRMaj> svd =
-                    DecompositionFactory_DDRM.svd(g.numRows, g.numCols, false, true, false);
-            if (!svd.decompose(g)) {
+                    io.github.deaddirections.fisher.JacobianSvd.of(g, true);
+            if (svd == null) {
                 throw new IllegalStateException("the SVD of a " + g.numRows + " x " + s + " flat-locus Jacobian did not converge");
             }
             DMatrixRMaj w = svd.getW(null);
@@ -199,10 +199,11 @@ final class FlatLocusTest {
 
     /**
      * Forward passes {@link #tiltedNullPart} costs: a 5-point stencil per support coordinate at each
-     * point (where branch points lie above, the quartic check adds one more per coordinate).
+     * point, plus the point's own output and its cached layers (where branch points lie above, the
+     * quartic check adds one more per coordinate).
      */
     static long tiltedPasses(List<Direction> basis, int parameters, int points) {
-        return (4L * GaugeTest.support(basis, parameters).length + 1) * points;
+        return (4L * GaugeTest.support(basis, parameters).length + 2) * points;
     }
 
     private DMatrixRMaj columns(double[] point, int movedFrom, List<Direction> vectors) {

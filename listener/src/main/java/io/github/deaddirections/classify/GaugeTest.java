@@ -77,9 +77,12 @@ final class GaugeTest {
         return java.util.stream.IntStream.range(0, p).filter(i -> diagonal[i] > SUPPORT_FLOOR).toArray();
     }
 
-    /** Forward passes the test costs: a 5-point stencil (4 passes) per touched coordinate at each point. */
+    /**
+     * Forward passes the test costs: a 5-point stencil (4 passes) per touched coordinate at each
+     * point, plus the point's own output and its cached layers.
+     */
     static long passes(int nullDimension, int supportSize, ReadConfig config) {
-        return (4L * supportSize + 1) * (nullDimension + config.gaugeTestExtraPoints());
+        return (4L * supportSize + 2) * (nullDimension + config.gaugeTestExtraPoints());
     }
 
     /** Orthonormal basis of the gauge part of the span of {@code basis} (itself orthonormal). */
@@ -166,10 +169,10 @@ final class GaugeTest {
             // A null vector is a combination of columns whose cancellation must stay at the float floor:
             // the 5-point stencil's truncation (h^4, about 1e-16 relative) keeps it there on curved
             // orbits, where a central difference's h^2 leaves it above the noise floor.
-            DMatrixRMaj g = fisher.axisColumns(point, support, coordinateScale);
+            DMatrixRMaj g = fisher.at(point).axisColumns(point, support, coordinateScale);
             org.ejml.interfaces.decomposition.SingularValueDecomposition_F64<DMatrixRMaj> svd =
-                    DecompositionFactory_DDRM.svd(g.numRows, g.numCols, false, true, false);
-            if (!svd.decompose(g)) {
+                    io.github.deaddirections.fisher.JacobianSvd.of(g, true);
+            if (svd == null) {
                 throw new IllegalStateException("the SVD of the gauge test's Jacobian did not converge");
             }
             DMatrixRMaj w = svd.getW(null);

@@ -132,15 +132,7 @@ public final class ExpectedFisher {
         return out;
     }
 
-    /** The largest Jacobian the SVD keeps a copy of, to retry through its QR factor. */
-    private static final long MAX_RETRY_COPY_BYTES = 256L << 20;
-
-    /**
-     * The SVD of the whitened Jacobian. EJML's bidiagonal iteration can stall on a tall Jacobian
-     * with many exactly zero columns (a network whose dead units silence whole layers); the R of
-     * its QR factorisation has the same singular values and right singular vectors (G = QR with
-     * orthonormal Q), so the read retries on R before it gives up.
-     */
+    /** The SVD of the whitened Jacobian ({@link JacobianSvd}), after checking it is finite. */
     private static SingularValueDecomposition_F64<DMatrixRMaj> svd(DMatrixRMaj g, boolean vectors) {
         for (int i = 0; i < g.data.length; i++) {
             if (!Double.isFinite(g.data[i])) {
@@ -148,25 +140,12 @@ public final class ExpectedFisher {
                         + (i % g.numCols) + ": the network's output is not finite near theta");
             }
         }
-        SingularValueDecomposition_F64<DMatrixRMaj> svd =
-                DecompositionFactory_DDRM.svd(g.numRows, g.numCols, false, vectors, !vectors);
-        // The Jacobian can be hundreds of MB: keep a copy for the retry only when the SVD overwrites its input.
-        DMatrixRMaj kept = svd.inputModified() && (long) g.data.length * 8 <= MAX_RETRY_COPY_BYTES ? g.copy() : g;
-        if (svd.decompose(g)) {
-            return svd;
+        SingularValueDecomposition_F64<DMatrixRMaj> svd = JacobianSvd.of(g, vectors);
+        if (svd == null) {
+            throw new IllegalStateException("the SVD of the Fisher's Jacobian (" + g.numRows + " x " + g.numCols
+                    + ") did not converge, through its QR factor or directly");
         }
-        org.ejml.interfaces.decomposition.QRDecomposition<DMatrixRMaj> qr =
-                DecompositionFactory_DDRM.qr(kept.numRows, kept.numCols);
-        boolean intact = kept != g || !svd.inputModified();
-        if (intact && qr.decompose(kept)) {
-            DMatrixRMaj r = qr.getR(null, true);
-            svd = DecompositionFactory_DDRM.svd(r.numRows, r.numCols, false, vectors, !vectors);
-            if (svd.decompose(r)) {
-                return svd;
-            }
-        }
-        throw new IllegalStateException("the SVD of the Fisher's Jacobian (" + g.numRows + " x " + g.numCols
-                + ") did not converge, directly or through its QR factor");
+        return svd;
     }
 
     /** Largest eigenvalue of F at theta (the Fisher scale). */
@@ -208,8 +187,19 @@ public final class ExpectedFisher {
     }
 
     /**
-     * The whitened Jacobian on coordinate axes at a point away from theta-hat: one 5-point column
-     * per coordinate of {@code support}, its step relative to that coordinate's scale.
+     * The same Fisher on a copy of the model anchored at {@code point}: there each column's stencil
+     * recomputes only from its own layer, as at theta-hat, where a pass at a point away from the
+     * anchor runs the whole network (on a small CNN, most of a read went to full DL4J passes at the
+     * flat-locus test's points). One more pass per point caches the layers.
+     */
+    public ExpectedFisher at(double[] point) {
+        return new ExpectedFisher(model.anchoredCopy(point), distribution, firstLayer, piecewise, relativeStep);
+    }
+
+    /**
+     * The whitened Jacobian on coordinate axes at a point: one 5-point column per coordinate of
+     * {@code support}, its step relative to that coordinate's scale (each from its own layer when
+     * the point is this model's anchor, see {@link #at}).
      */
     public DMatrixRMaj axisColumns(double[] point, int[] support, double[] coordinateScale) {
         int[][] axes = new int[support.length][];
@@ -220,7 +210,8 @@ public final class ExpectedFisher {
             ones[k] = new double[]{1.0};
             steps[k] = relativeStep * coordinateScale[support[k]];
         }
-        return whitenedColumns(point, axes, ones, steps, 0);
+        return whitenedColumns(point, axes, ones, steps,
+                java.util.Arrays.equals(point, model.anchorView()) ? Integer.MAX_VALUE : 0);
     }
 
     /**

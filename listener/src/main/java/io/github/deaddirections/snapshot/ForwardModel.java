@@ -210,6 +210,16 @@ public abstract class ForwardModel {
         anchored();
     }
 
+    /**
+     * An independent copy anchored at theta (sharing the pass counter): its passes near theta start
+     * from the layers cached there, as this model's do near theta-hat. This model is unchanged.
+     */
+    public ForwardModel anchoredCopy(double[] theta) {
+        ForwardModel copy = copy();
+        copy.anchor(theta);
+        return copy;
+    }
+
     /** The layer inputs at theta when this model already holds them (no pass needed), else null. */
     protected Map<String, INDArray> cachedLayerInputs(double[] theta, List<LayerInfo> layers) {
         return null;
@@ -296,6 +306,9 @@ public abstract class ForwardModel {
         if (anchor != null && cachedInputs == null) {
             load(anchor);
             cachedInputs = inputsAtAnchor();
+            if (cachedInputs != null) {
+                passes.incrementAndGet(); // a whole pass, layer by layer
+            }
         }
     }
 

@@ -244,9 +244,7 @@ public final class Snapshot {
             throw new IllegalArgumentException("the parameter vector has " + theta.length + " entries, the network "
                     + this.parameters.length);
         }
-        ForwardModel copy = model.copy();
-        copy.anchor(theta);
-        return new Snapshot(theta.clone(), probe, layout, layers, copy);
+        return new Snapshot(theta.clone(), probe, layout, layers, model.anchoredCopy(theta));
     }
 
     private static double[] checkedParameters(INDArray parameters) {
