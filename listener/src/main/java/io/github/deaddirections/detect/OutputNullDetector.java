@@ -87,7 +87,7 @@ public final class OutputNullDetector implements Detector {
             }
             int[] liveBias = java.util.Arrays.stream(live).map(j -> bias[j]).toArray();
             double step = context.config().jacobianStep() * scale(snapshot, layer);
-            List<double[]> nulls = block.nullCombinations(axes(liveBias), ones(liveBias.length), step, 0.0);
+            List<double[]> nulls = unitsFirst(block.nullCombinations(axes(liveBias), ones(liveBias.length), step, 0.0));
             double liveNorm = block.lastNorm();
             for (int v = 0; v < nulls.size(); v++) {
                 double[] g = new double[bias.length];
@@ -104,6 +104,63 @@ public final class OutputNullDetector implements Detector {
                     out.add(GaugeCandidate.dataDependent(MECHANISM + ":" + layer.name() + ":g" + v, MECHANISM, List.of(layer.name()),
                             lifts));
                 }
+            }
+        }
+        return out;
+    }
+
+    /** A null vector's share on one unit at or above which the unit's own axis is null (rounding aside). */
+    private static final double AXIS_SHARE = 1 - 1e-9;
+
+    /**
+     * The null space's basis with its unit axes first: every unit whose own bias direction is null
+     * (its outputs reach nothing: zero outgoing weights) gets g = e_j, and the rest of the null space
+     * is orthogonal to those axes. The SVD's basis of a null space holding several such units is an
+     * arbitrary rotation among them (decided by rounding), and a lift of a mixed g would tie a
+     * unit whose locus is flat to one whose flatness ends where its outgoing weights do (a dead
+     * unit beside an only-outgoing-dead one): its certificate then depended on the rotation.
+     */
+    static List<double[]> unitsFirst(List<double[]> nulls) {
+        if (nulls.size() < 2) {
+            return nulls;
+        }
+        int width = nulls.get(0).length;
+        List<double[]> out = new ArrayList<>();
+        boolean[] axis = new boolean[width];
+        for (int k = 0; k < width; k++) {
+            double share = 0;
+            for (double[] g : nulls) {
+                share += g[k] * g[k];
+            }
+            if (share >= AXIS_SHARE) {
+                axis[k] = true;
+                double[] e = new double[width];
+                e[k] = 1.0;
+                out.add(e);
+            }
+        }
+        if (out.isEmpty()) {
+            return nulls;
+        }
+        int axes = out.size();
+        for (double[] g : nulls) {
+            if (out.size() == nulls.size()) {
+                break;
+            }
+            double[] r = g.clone();
+            for (int k = 0; k < width; k++) {
+                if (axis[k]) {
+                    r[k] = 0.0;
+                }
+            }
+            for (double[] prev : out.subList(axes, out.size())) {
+                double c = Directions.dot(r, prev);
+                for (int k = 0; k < width; k++) {
+                    r[k] -= c * prev[k];
+                }
+            }
+            if (Directions.norm(r) > 1e-6) {
+                out.add(Directions.normalise(r));
             }
         }
         return out;
